@@ -1,0 +1,40 @@
+import type { User } from './User.js';
+
+/** The claims of an access token, in domain terms (times in whole seconds since the epoch). */
+export interface AccessTokenClaims {
+  /** The user's public id (`sub`). */
+  readonly subject: string;
+  /** The admin flag at issue time (`admin`); authorisation always re-reads it from the database. */
+  readonly admin: boolean;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Unique per token (`jti`): the handle by which a logout revokes it. */
+  readonly tokenId: string;
+}
+
+export function accessTokenClaims(
+  user: User,
+  now: Date,
+  ttlSeconds: number,
+  tokenId: string,
+): AccessTokenClaims {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return {
+    subject: user.publicId,
+    admin: user.admin,
+    issuedAt,
+    expiresAt: issuedAt + ttlSeconds,
+    tokenId,
+  };
+}
+
+/** Whole seconds of life left on a token at `now`, never negative. */
+export function secondsLeft(claims: AccessTokenClaims, now: Date): number {
+  return Math.max(0, claims.expiresAt - Math.floor(now.getTime() / 1000));
+}
+
+/** Who is calling: the verified token and the user as the database has them now. */
+export interface Actor {
+  readonly user: User;
+  readonly token: AccessTokenClaims;
+}

@@ -1,0 +1,11 @@
+export * from './DomainError.js';
+export * from './User.js';
+export * from './AccessToken.js';
+export * from './rules/email.js';
+export * from './rules/password.js';
+export type * from './ports/UserRepository.js';
+export type * from './ports/RevokedTokens.js';
+export type * from './ports/PasswordHasher.js';
+export type * from './ports/TokenService.js';
+export type * from './ports/Clock.js';
+export type * from './ports/IdGenerator.js';

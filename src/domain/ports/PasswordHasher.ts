@@ -1,0 +1,5 @@
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a mismatch, including a password the algorithm cannot represent (never truncated). */
+  verify(password: string, hash: string): Promise<boolean>;
+}

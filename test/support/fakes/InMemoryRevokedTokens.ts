@@ -1,0 +1,24 @@
+import type { RevokedTokens } from '../../../src/domain/index.js';
+
+export class InMemoryRevokedTokens implements RevokedTokens {
+  private readonly expiries = new Map<string, Date>();
+
+  async revoke(tokenId: string, expiresAt: Date): Promise<void> {
+    if (!this.expiries.has(tokenId)) this.expiries.set(tokenId, expiresAt);
+  }
+
+  async isRevoked(tokenId: string): Promise<boolean> {
+    return this.expiries.has(tokenId);
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    let purged = 0;
+    for (const [tokenId, expiresAt] of this.expiries) {
+      if (expiresAt.getTime() < now.getTime()) {
+        this.expiries.delete(tokenId);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
+}
