@@ -1,4 +1,8 @@
+import { tokenError } from './DomainError.js';
 import type { User } from './User.js';
+
+/** How far token times may disagree with our clock: `exp` is honoured this much late, `iat`/`nbf` this much early. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** The claims of an access token, in domain terms (times in whole seconds since the epoch). */
 export interface AccessTokenClaims {
@@ -37,4 +41,9 @@ export function secondsLeft(claims: AccessTokenClaims, now: Date): number {
 export interface Actor {
   readonly user: User;
   readonly token: AccessTokenClaims;
+}
+
+/** Admin routes: the flag as the database has it now, so a demotion takes effect at once. */
+export function assertAdmin(actor: Actor): void {
+  if (!actor.user.admin) throw tokenError('FORBIDDEN');
 }

@@ -1,0 +1,45 @@
+import {
+  assertValid,
+  DomainError,
+  emailProblem,
+  normalizeEmail,
+  type PasswordHasher,
+  type UserRepository,
+} from '../domain/index.js';
+import type { AccessTokenIssuer, IssuedToken } from './AccessTokenIssuer.js';
+
+export interface LogInInput {
+  readonly email: string;
+  readonly password: string;
+}
+
+export const BAD_CREDENTIALS_MESSAGE = 'email or password does not match';
+
+export class LogIn {
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly issuer: AccessTokenIssuer,
+  ) {}
+
+  async execute(input: LogInInput): Promise<IssuedToken> {
+    // Only the email's form is checked: the register-time password policy never locks anyone out.
+    assertValid({ email: emailProblem(input.email) });
+    const user = await this.users.findByEmail(normalizeEmail(input.email));
+    // Exactly one verification whether or not the account exists, so timing reveals nothing.
+    const matches = await this.hasher.verify(
+      input.password,
+      user?.passwordHash ?? (await this.hashOfNoPassword()),
+    );
+    if (!user || !matches) throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
+    return this.issuer.issue(user);
+  }
+
+  /** A hash made once with the configured hasher and cost, verified against for unknown emails. */
+  private hashOfNoPassword(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash('gatehouse: no account has this password');
+    return this.dummyHash;
+  }
+}

@@ -1,0 +1,46 @@
+import { AccessTokenIssuer } from '../../src/application/AccessTokenIssuer.js';
+import { AddUser } from '../../src/application/AddUser.js';
+import { AuthenticateRequest } from '../../src/application/AuthenticateRequest.js';
+import { GetCurrentUser } from '../../src/application/GetCurrentUser.js';
+import { LogIn } from '../../src/application/LogIn.js';
+import { LogOut } from '../../src/application/LogOut.js';
+import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
+import { RegisterUser } from '../../src/application/RegisterUser.js';
+import { SetAdmin } from '../../src/application/SetAdmin.js';
+import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
+import { FakeTokenService } from './fakes/FakeTokenService.js';
+import { FixedClock } from './fakes/FixedClock.js';
+import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
+import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
+import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
+
+export const TOKEN_TTL_SECONDS = 900;
+
+/** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
+export function buildCore() {
+  const clock = new FixedClock();
+  const users = new InMemoryUserRepository();
+  const revoked = new InMemoryRevokedTokens();
+  const hasher = new FakePasswordHasher();
+  const tokens = new FakeTokenService(clock);
+  const ids = new SequentialIdGenerator();
+  const issuer = new AccessTokenIssuer(tokens, clock, ids, TOKEN_TTL_SECONDS);
+  const addUser = new AddUser(users, hasher, clock, ids);
+  return {
+    clock,
+    users,
+    revoked,
+    hasher,
+    tokens,
+    addUser,
+    registerUser: new RegisterUser(addUser, issuer),
+    logIn: new LogIn(users, hasher, issuer),
+    logOut: new LogOut(revoked),
+    authenticate: new AuthenticateRequest(tokens, revoked, users),
+    getCurrentUser: new GetCurrentUser(clock),
+    setAdmin: new SetAdmin(users),
+    purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),
+  };
+}
+
+export type Core = ReturnType<typeof buildCore>;

@@ -1,0 +1,76 @@
+import { expect } from '../../support/chai.js';
+import { buildCore, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
+import { expectDomainError } from '../../support/expectDomainError.js';
+
+async function loggedIn(admin = false): Promise<{ core: Core; token: string }> {
+  const core = buildCore();
+  await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin });
+  const { accessToken } = await core.logIn.execute({
+    email: 'alice@example.com',
+    password: 'password1',
+  });
+  return { core, token: accessToken };
+}
+
+describe('AuthenticateRequest', () => {
+  it('returns the user as stored and the verified claims', async () => {
+    const { core, token } = await loggedIn();
+    const actor = await core.authenticate.execute(token);
+    expect(actor.user.email).to.equal('alice@example.com');
+    expect(actor.token).to.deep.equal(core.tokens.claimsOf(token));
+  });
+
+  it('answers a missing token with UNAUTHENTICATED', async () => {
+    const { core } = await loggedIn();
+    await expectDomainError(core.authenticate.execute(null), 'UNAUTHENTICATED', 'Unauthorized');
+  });
+
+  it('rejects a token that does not verify', async () => {
+    const { core } = await loggedIn();
+    await expectDomainError(
+      core.authenticate.execute('forged'),
+      'TOKEN_INVALID',
+      'Invalid token. Please log in again.',
+    );
+  });
+
+  it('rejects a token once its lifetime has passed', async () => {
+    const { core, token } = await loggedIn();
+    core.clock.advanceSeconds(TOKEN_TTL_SECONDS - 1);
+    await core.authenticate.execute(token);
+    core.clock.advanceSeconds(1);
+    await expectDomainError(
+      core.authenticate.execute(token),
+      'TOKEN_EXPIRED',
+      'Access token expired. Please log in again.',
+    );
+  });
+
+  it('rejects a revoked token', async () => {
+    const { core, token } = await loggedIn();
+    await core.logOut.execute(await core.authenticate.execute(token));
+    await expectDomainError(
+      core.authenticate.execute(token),
+      'TOKEN_REVOKED',
+      'Token blacklisted. Please log in again.',
+    );
+  });
+
+  it('rejects a token of a user deleted since it was issued', async () => {
+    const { core, token } = await loggedIn();
+    core.users.delete(core.tokens.claimsOf(token).subject);
+    await expectDomainError(
+      core.authenticate.execute(token),
+      'TOKEN_INVALID',
+      'Invalid token. Please log in again.',
+    );
+  });
+
+  it('takes admin rights from the database, not from the token', async () => {
+    const { core, token } = await loggedIn(true);
+    await core.setAdmin.execute({ email: 'alice@example.com', admin: false });
+    const actor = await core.authenticate.execute(token);
+    expect(core.tokens.claimsOf(token).admin).to.equal(true);
+    expect(actor.user.admin).to.equal(false);
+  });
+});

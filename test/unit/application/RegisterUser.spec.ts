@@ -1,0 +1,67 @@
+import { PASSWORD_MESSAGE } from '../../../src/domain/index.js';
+import { expect } from '../../support/chai.js';
+import { buildCore, TOKEN_TTL_SECONDS } from '../../support/core.js';
+import { expectDomainError } from '../../support/expectDomainError.js';
+
+describe('RegisterUser', () => {
+  it('creates a non-admin user with a normalised email and returns a token for it', async () => {
+    const core = buildCore();
+    const issued = await core.registerUser.execute({
+      email: '  Alice@Example.COM ',
+      password: 'correct horse',
+    });
+
+    const user = await core.users.findByEmail('alice@example.com');
+    expect(user).to.deep.include({
+      email: 'alice@example.com',
+      admin: false,
+      passwordHash: 'hashed:correct horse',
+      registeredOn: core.clock.now(),
+    });
+    expect(issued.expiresIn).to.equal(TOKEN_TTL_SECONDS);
+    expect(core.tokens.claimsOf(issued.accessToken)).to.deep.include({
+      subject: user?.publicId,
+      admin: false,
+    });
+  });
+
+  it('reports every invalid field at once', async () => {
+    const core = buildCore();
+    await expectDomainError(
+      core.registerUser.execute({ email: 'not-an-email', password: 'short' }),
+      'VALIDATION',
+      'Input payload validation failed',
+      { email: 'not-an-email is not a valid email', password: PASSWORD_MESSAGE },
+    );
+  });
+
+  it('refuses an email registered already, whatever its case, naming the normalised address', async () => {
+    const core = buildCore();
+    await core.registerUser.execute({ email: 'bob@example.com', password: 'password1' });
+    await expectDomainError(
+      core.registerUser.execute({ email: 'BOB@example.com', password: 'password2' }),
+      'CONFLICT',
+      'bob@example.com is already registered',
+    );
+  });
+
+  it('refuses a password over 72 bytes instead of truncating it', async () => {
+    const core = buildCore();
+    await expectDomainError(
+      core.registerUser.execute({ email: 'c@example.com', password: 'é'.repeat(37) }),
+      'VALIDATION',
+      'Input payload validation failed',
+      { password: PASSWORD_MESSAGE },
+    );
+    expect(await core.users.findByEmail('c@example.com')).to.equal(null);
+  });
+
+  it('gives two registrations in the same second distinct token ids', async () => {
+    const core = buildCore();
+    const a = await core.registerUser.execute({ email: 'a@example.com', password: 'password1' });
+    const b = await core.registerUser.execute({ email: 'b@example.com', password: 'password1' });
+    expect(core.tokens.claimsOf(a.accessToken).tokenId).to.not.equal(
+      core.tokens.claimsOf(b.accessToken).tokenId,
+    );
+  });
+});
