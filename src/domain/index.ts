@@ -9,3 +9,8 @@ export type * from './ports/PasswordHasher.js';
 export type * from './ports/TokenService.js';
 export type * from './ports/Clock.js';
 export type * from './ports/IdGenerator.js';
+export * from './Widget.js';
+export * from './rules/widgetName.js';
+export * from './rules/infoUrl.js';
+export * from './rules/deadline.js';
+export type * from './ports/WidgetRepository.js';

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly env: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** `postgres://…`, `postgresql://…` or `sqlite:<file>`. */
+  readonly databaseUrl: string;
+  readonly jwtSecret: string;
+  /** True when no JWT_SECRET was set (development/test only): tokens die with the process. */
+  readonly generatedSecret: boolean;
+  readonly tokenTtlSeconds: number;
+  readonly bcryptCost: number;
+  readonly authRealm: string;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  readonly corsOrigins: string[];
+  readonly logLevel: LogLevel;
+  readonly trustProxy: boolean;
+  /** 0 disables the limit. */
+  readonly loginMaxFailures: number;
+  /** 0 disables the limit. */
+  readonly authMaxRequests: number;
+  readonly passwordHasher: 'bcrypt';
+  readonly jwtAlg: 'HS256';
+}
+
+/** Why the configuration is unusable, in one line that never contains the secret. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(message: string) {
+    super(message.replace(/\s*[\r\n]+\s*/g, ' '));
+  }
+}
+
+export interface LoadConfigOptions {
+  /** The `.env` file to read if present (default `./.env`); `false` reads none. */
+  readonly envFile?: string | false;
+}
+
+const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+const DEFAULTS: Record<NodeEnv, Omit<Config, 'env' | 'jwtSecret' | 'generatedSecret'>> = {
+  production: defaultsFor('0.0.0.0', 'sqlite:./var/gatehouse.sqlite', 3600, 12, 'info'),
+  development: defaultsFor('127.0.0.1', 'sqlite:./var/gatehouse.sqlite', 900, 10, 'info'),
+  test: defaultsFor('127.0.0.1', 'sqlite:./var/gatehouse-test.sqlite', 900, 4, 'silent'),
+};
+
+function defaultsFor(
+  host: string,
+  databaseUrl: string,
+  tokenTtlSeconds: number,
+  bcryptCost: number,
+  logLevel: LogLevel,
+): Omit<Config, 'env' | 'jwtSecret' | 'generatedSecret'> {
+  return {
+    host,
+    port: 3000,
+    databaseUrl,
+    tokenTtlSeconds,
+    bcryptCost,
+    authRealm: 'gatehouse',
+    jwtIssuer: 'gatehouse',
+    jwtAudience: 'gatehouse',
+    corsOrigins: [],
+    logLevel,
+    trustProxy: false,
+    loginMaxFailures: 10,
+    authMaxRequests: 300,
+    passwordHasher: 'bcrypt',
+    jwtAlg: 'HS256',
+  };
+}
+
+/** Secrets from tutorials, docs and our own .env.example: refused in production. */
+const KNOWN_DEFAULT_SECRETS = new Set([
+  'secret',
+  'changeme',
+  'change-me',
+  'your-secret-key',
+  'supersecret',
+  'jwt_secret',
+  'open sesame',
+  'change-me-to-at-least-32-random-bytes',
+]);
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Reads the configuration from `env`, falling back on a `.env` file (real variables win) and then
+ * on the defaults of NODE_ENV. Throws ConfigError naming the first unusable variable.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadConfigOptions = {},
+): Config {
+  const vars: NodeJS.ProcessEnv = { ...readEnvFile(options.envFile ?? './.env'), ...env };
+  const get = (name: string): string | undefined => {
+    const value = vars[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const int = (name: string, fallback: number, min: number, max?: number): number =>
+    integer(name, get(name), fallback, min, max);
+
+  const nodeEnv = oneOf('NODE_ENV', get('NODE_ENV') ?? 'development', NODE_ENVS);
+  const defaults = DEFAULTS[nodeEnv];
+  const { jwtSecret, generatedSecret } = secret(nodeEnv, vars['JWT_SECRET']);
+
+  return {
+    env: nodeEnv,
+    host: get('HOST') ?? defaults.host,
+    port: int('PORT', defaults.port, 0, 65535),
+    databaseUrl: databaseUrl(get('DATABASE_URL') ?? defaults.databaseUrl),
+    jwtSecret,
+    generatedSecret,
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', defaults.tokenTtlSeconds, 1),
+    bcryptCost: int('BCRYPT_COST', defaults.bcryptCost, 4, 31),
+    authRealm: realm(get('AUTH_REALM') ?? defaults.authRealm),
+    jwtIssuer: get('JWT_ISSUER') ?? defaults.jwtIssuer,
+    jwtAudience: get('JWT_AUDIENCE') ?? defaults.jwtAudience,
+    corsOrigins: origins(get('CORS_ORIGINS')),
+    logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL')?.toLowerCase() ?? defaults.logLevel, LOG_LEVELS),
+    trustProxy: boolean('TRUST_PROXY', get('TRUST_PROXY'), defaults.trustProxy),
+    loginMaxFailures: int('LOGIN_MAX_FAILURES', defaults.loginMaxFailures, 0),
+    authMaxRequests: int('AUTH_MAX_REQUESTS', defaults.authMaxRequests, 0),
+    passwordHasher: onlySupported('PASSWORD_HASHER', get('PASSWORD_HASHER'), 'bcrypt', [
+      'argon2id',
+    ]),
+    // JWT_PRIVATE_KEY_FILE and JWT_PREVIOUS_KEYS_FILE only matter for the asymmetric algorithms.
+    jwtAlg: onlySupported('JWT_ALG', get('JWT_ALG'), 'HS256', ['EdDSA', 'ES256']),
+  };
+}
+
+function readEnvFile(path: string | false): NodeJS.Dict<string> {
+  if (path === false) return {};
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return {};
+    throw new ConfigError(`Cannot read the env file ${path}`);
+  }
+  return parseEnv(content);
+}
+
+function secret(
+  env: NodeEnv,
+  raw: string | undefined,
+): { jwtSecret: string; generatedSecret: boolean } {
+  if (raw === undefined || raw.trim() === '') {
+    if (env === 'production') throw new ConfigError('JWT_SECRET is required in production');
+    return { jwtSecret: randomBytes(32).toString('base64url'), generatedSecret: true };
+  }
+  if (env === 'production') {
+    if (KNOWN_DEFAULT_SECRETS.has(raw.trim().toLowerCase())) {
+      throw new ConfigError(
+        'JWT_SECRET is a well-known default: set a random value of at least 32 bytes',
+      );
+    }
+    if (Buffer.byteLength(raw, 'utf8') < MIN_SECRET_BYTES) {
+      throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
+    }
+    if (/^(.)\1*$/su.test(raw)) {
+      throw new ConfigError('JWT_SECRET must not be one repeated character');
+    }
+  }
+  return { jwtSecret: raw, generatedSecret: false };
+}
+
+function integer(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (/^\d+$/.test(raw) && Number.isSafeInteger(value) && value >= min && value <= max)
+    return value;
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  throw new ConfigError(`${name} must be an integer ${range}`);
+}
+
+function boolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be one of 1, true, yes, 0, false, no`);
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value === raw);
+  if (found === undefined) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}`);
+  return found;
+}
+
+/** The algorithms the contract names but this build does not implement yet get their own message. */
+function onlySupported<T extends string>(
+  name: string,
+  raw: string | undefined,
+  supported: T,
+  planned: readonly string[],
+): T {
+  if (raw === undefined || raw.toLowerCase() === supported.toLowerCase()) return supported;
+  const plan = planned.find((value) => value.toLowerCase() === raw.toLowerCase());
+  if (plan !== undefined) {
+    throw new ConfigError(`${name}=${plan} is not supported yet in this build; use ${supported}`);
+  }
+  throw new ConfigError(`${name} must be ${[supported, ...planned].join(' or ')}`);
+}
+
+function databaseUrl(raw: string): string {
+  // Never echo the value: a Postgres URL may carry a password.
+  if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError('DATABASE_URL must be postgres://… or sqlite:<file>');
+}
+
+function realm(raw: string): string {
+  // It goes into a quoted-string of WWW-Authenticate.
+  if (/^[\x20-\x7e]+$/.test(raw) && !/["\\]/.test(raw)) return raw;
+  throw new ConfigError('AUTH_REALM must be printable ASCII without quotes or backslashes');
+}
+
+function origins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const origin = toOrigin(entry);
+      if (origin === null) {
+        throw new ConfigError('CORS_ORIGINS must be a comma-separated list of http(s) origins');
+      }
+      return origin;
+    });
+}
+
+/** `https://Example.com/` → `https://example.com`; null for anything with a path, query or user. */
+function toOrigin(value: string): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
+  const web = url.protocol === 'http:' || url.protocol === 'https:';
+  return web && url.href === `${url.origin}/` ? url.origin : null;
+}

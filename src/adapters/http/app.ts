@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@koa/cors';
+import { Router } from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
+import { requestBody } from './body.js';
+import type { GatehouseState } from './context.js';
+import { errorHandler, unmatchedRoutes } from './errors.js';
+import { addHealthRoutes } from './healthRoutes.js';
+
+export interface HttpOptions {
+  logger: Logger;
+  authRealm: string;
+  corsOrigins: readonly string[];
+  /** Honour X-Forwarded-Proto/-Host/-For (only behind a proxy that sets them). */
+  trustProxy: boolean;
+  /** Whether the database answers, for /health/ready. */
+  isReady: () => Promise<boolean>;
+}
+
+export type HttpUseCases = AuthUseCases;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A request id on every response and every log line, and one access-log line per request. */
+function requestContext(logger: Logger): Middleware<GatehouseState> {
+  return async (ctx, next) => {
+    const offered = ctx.get('X-Request-Id');
+    const requestId = REQUEST_ID.test(offered) ? offered : randomUUID();
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      ctx.state.log.info(
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    }
+  };
+}
+
+function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (ctx) => (allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+    exposeHeaders: ['Location', 'Link', 'Total-Count', 'X-Request-Id', 'Retry-After'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    maxAge: 600,
+  });
+}
+
+export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<GatehouseState> {
+  const app = new Koa<GatehouseState>({ proxy: options.trustProxy });
+  app.silent = true;
+  const router = new Router<GatehouseState>();
+  addAuthRoutes(router, useCases);
+  addHealthRoutes(router, options.isReady);
+
+  app.use(requestContext(options.logger));
+  app.use(errorHandler(options.authRealm));
+  app.use(corsFor(options.corsOrigins));
+  app.use(unmatchedRoutes);
+  app.use(requestBody);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,66 @@
+import type { Router } from '@koa/router';
+import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
+import type { IssuedToken } from '../../application/AccessTokenIssuer.js';
+import type { GetCurrentUser } from '../../application/GetCurrentUser.js';
+import type { LogIn } from '../../application/LogIn.js';
+import type { LogOut } from '../../application/LogOut.js';
+import type { RegisterUser } from '../../application/RegisterUser.js';
+import { emailProblem, passwordProblem } from '../../domain/index.js';
+import { actorOf, authenticated } from './authentication.js';
+import type { GatehouseContext, GatehouseState } from './context.js';
+import { presentUser } from './presentation.js';
+import { credentialsSchema } from './schemas.js';
+import { validator } from './validation.js';
+
+export interface AuthUseCases {
+  registerUser: RegisterUser;
+  logIn: LogIn;
+  logOut: LogOut;
+  getCurrentUser: GetCurrentUser;
+  authenticate: AuthenticateRequest;
+}
+
+const registration = validator(credentialsSchema, {
+  email: emailProblem,
+  password: passwordProblem,
+});
+// On login only the email's form is checked; the password policy is a register-time rule.
+const login = validator(credentialsSchema, { email: emailProblem });
+
+function sendToken(ctx: GatehouseContext, status: number, message: string, issued: IssuedToken) {
+  ctx.status = status;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  ctx.body = {
+    status: 'success',
+    message,
+    access_token: issued.accessToken,
+    token_type: 'bearer',
+    expires_in: issued.expiresIn,
+  };
+}
+
+export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseCases): void {
+  const requireToken = authenticated(useCases.authenticate);
+
+  router.post('/api/v1/auth/register', async (ctx) => {
+    const issued = await useCases.registerUser.execute(registration(ctx.request.body));
+    sendToken(ctx, 201, 'successfully registered', issued);
+  });
+
+  router.post('/api/v1/auth/login', async (ctx) => {
+    const issued = await useCases.logIn.execute(login(ctx.request.body));
+    sendToken(ctx, 200, 'successfully logged in', issued);
+  });
+
+  router.get('/api/v1/auth/user', requireToken, async (ctx) => {
+    const current = await useCases.getCurrentUser.execute(actorOf(ctx));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentUser(current.user, current.tokenExpiresIn);
+  });
+
+  router.post('/api/v1/auth/logout', requireToken, async (ctx) => {
+    await useCases.logOut.execute(actorOf(ctx));
+    ctx.body = { status: 'success', message: 'successfully logged out' };
+  });
+}

@@ -1,0 +1,91 @@
+import type { Middleware } from 'koa';
+import { DomainError, type DomainErrorCode } from '../../domain/index.js';
+import type { GatehouseState } from './context.js';
+
+/** A failure of the HTTP layer itself (routing, media type, size), before any use case runs. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Werkzeug's wording, as the original API sends for these.
+export const HTTP_MESSAGES = {
+  notFound:
+    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+  methodNotAllowed: 'The method is not allowed for the requested URL.',
+  unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
+  payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
+  malformedJson: 'Malformed JSON body',
+} as const;
+
+type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';
+
+const STATUS: Record<DomainErrorCode, { status: number; challenge: Challenge }> = {
+  VALIDATION: { status: 400, challenge: 'none' },
+  BAD_CREDENTIALS: { status: 401, challenge: 'none' },
+  UNAUTHENTICATED: { status: 401, challenge: 'realm' },
+  TOKEN_INVALID: { status: 401, challenge: 'invalid_token' },
+  TOKEN_EXPIRED: { status: 401, challenge: 'invalid_token' },
+  TOKEN_REVOKED: { status: 401, challenge: 'invalid_token' },
+  FORBIDDEN: { status: 403, challenge: 'insufficient_scope' },
+  NOT_FOUND: { status: 404, challenge: 'none' },
+  CONFLICT: { status: 409, challenge: 'none' },
+  RATE_LIMITED: { status: 429, challenge: 'none' },
+};
+
+function challenge(kind: Challenge, realm: string, message: string): string | null {
+  if (kind === 'none') return null;
+  const base = `Bearer realm="${realm}"`;
+  return kind === 'realm' ? base : `${base}, error="${kind}", error_description="${message}"`;
+}
+
+/**
+ * The one place where failures become responses: DomainError codes through the table above,
+ * HttpProblems as they are, and anything else a logged 500 that leaks nothing.
+ */
+export function errorHandler(realm: string): Middleware<GatehouseState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const { status, challenge: kind } = STATUS[error.code];
+        ctx.status = status;
+        ctx.body = {
+          status: 'fail',
+          message: error.message,
+          ...(error.details.fields ? { errors: error.details.fields } : {}),
+        };
+        const header = challenge(kind, realm, error.message);
+        if (header) ctx.set('WWW-Authenticate', header);
+        if (error.details.retryAfterSeconds !== undefined) {
+          ctx.set('Retry-After', String(error.details.retryAfterSeconds));
+        }
+      } else if (error instanceof HttpProblem) {
+        ctx.status = error.status;
+        ctx.body = { status: 'fail', message: error.message };
+      } else {
+        ctx.state.log.error({ err: error }, 'unhandled error');
+        ctx.status = 500;
+        ctx.body = { status: 'error', message: 'Internal server error' };
+      }
+    }
+  };
+}
+
+/** Turns what the router left unanswered into JSON 404/405 (the router has set `Allow`). */
+export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => {
+  await next();
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 405 || ctx.status === 501) {
+    ctx.status = 405;
+    ctx.body = { status: 'fail', message: HTTP_MESSAGES.methodNotAllowed };
+  } else if (ctx.status === 404) {
+    ctx.body = { status: 'fail', message: HTTP_MESSAGES.notFound };
+    ctx.status = 404; // assigning a body to an unset status would make it 200
+  }
+};

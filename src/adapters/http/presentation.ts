@@ -1,0 +1,207 @@
+import type { User, Widget } from '../../domain/index.js';
+
+// How the HTTP API writes entities: pure functions; every timestamp in UTC, whatever the host's
+// time zone.
+
+const WIDGETS_PATH = '/api/v1/widgets';
+const SECONDS_PER_DAY = 86_400;
+const MS_PER_SECOND = 1000;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+export interface WidgetRepresentation {
+  name: string;
+  info_url: string;
+  created_at: string;
+  created_at_iso8601: string;
+  created_at_rfc822: string;
+  deadline: string;
+  deadline_passed: boolean;
+  time_remaining: string;
+  owner: { email: string; public_id: string };
+  link: string;
+}
+
+export interface WidgetPageLinks {
+  self: string;
+  first: string;
+  prev?: string;
+  next?: string;
+  last: string;
+}
+
+export interface WidgetPageRepresentation {
+  links: WidgetPageLinks;
+  has_prev: boolean;
+  has_next: boolean;
+  page: number;
+  total_pages: number;
+  items_per_page: number;
+  total_items: number;
+  items: WidgetRepresentation[];
+}
+
+export interface UserRepresentation {
+  email: string;
+  public_id: string;
+  admin: boolean;
+  registered_on: string;
+  token_expires_in: string;
+}
+
+/** Where a page of widgets sits: 1-based `page` of `perPage` items, out of `total`. */
+export interface WidgetPagePosition {
+  readonly total: number;
+  readonly page: number;
+  readonly perPage: number;
+}
+
+export interface WidgetPageInput extends WidgetPagePosition {
+  readonly items: readonly Widget[];
+}
+
+/** `MM/DD/YY hh:mm:ss AM UTC`, e.g. `02/29/20 09:03:29 PM UTC` (`%m/%d/%y %I:%M:%S %p %Z`). */
+export function formatTimestamp(date: Date): string {
+  const hours = date.getUTCHours();
+  const clockHour = hours % 12 === 0 ? 12 : hours % 12;
+  const year = date.getUTCFullYear() % 100;
+  const day = `${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}/${pad(year)}`;
+  return `${day} ${clockTime(clockHour, date)} ${hours < 12 ? 'AM' : 'PM'} UTC`;
+}
+
+/** `2020-02-29T21:03:29Z`: whole seconds, UTC. */
+export function formatIso8601(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** `Sat, 29 Feb 2020 21:03:29 -0000`, as Python's `email.utils.formatdate` (flask-restx rfc822). */
+export function formatRfc822(date: Date): string {
+  const weekday = WEEKDAYS[date.getUTCDay()] ?? '';
+  const month = MONTHS[date.getUTCMonth()] ?? '';
+  const day = `${pad(date.getUTCDate())} ${month} ${pad(date.getUTCFullYear(), 4)}`;
+  return `${weekday}, ${day} ${clockTime(date.getUTCHours(), date)} -0000`;
+}
+
+/**
+ * `HH:MM:SS`, or `N day, HH:MM:SS` / `N days, HH:MM:SS` from one day on (whole seconds, never
+ * negative). The tutorial printed `00:00:00.<microseconds>` whenever the seconds were 0.
+ */
+export function formatTokenExpiresIn(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(whole / SECONDS_PER_DAY);
+  const rest = whole % SECONDS_PER_DAY;
+  const hours = Math.floor(rest / 3600);
+  const clock = `${pad(hours)}:${pad(Math.floor(rest / 60) % 60)}:${pad(rest % 60)}`;
+  return days === 0 ? clock : `${days} ${days === 1 ? 'day' : 'days'}, ${clock}`;
+}
+
+/**
+ * The tutorial's `format_timedelta_str` of the time left (`seconds` may have a fraction, read to
+ * the millisecond): `N day(s) H hours M minutes S seconds`, then without the leading zero parts
+ * (`H hours M minutes S seconds`, `M minutes S seconds`), `S seconds MS milliseconds` under a
+ * minute and `US microseconds` under a second; `No time remaining` when negative.
+ */
+export function formatTimeRemaining(seconds: number): string {
+  if (seconds < 0) return 'No time remaining';
+  const totalMs = Math.round(seconds * MS_PER_SECOND);
+  const ms = totalMs % MS_PER_SECOND;
+  const totalSeconds = (totalMs - ms) / MS_PER_SECOND;
+  const days = Math.floor(totalSeconds / SECONDS_PER_DAY);
+  const hours = Math.floor(totalSeconds / 3600) % 24;
+  const minutes = Math.floor(totalSeconds / 60) % 60;
+  const secs = totalSeconds % 60;
+  const hms = `${hours} hours ${minutes} minutes ${secs} seconds`;
+  if (days > 0) return `${days} ${days === 1 ? 'day' : 'days'} ${hms}`;
+  if (hours > 0) return hms;
+  if (minutes > 0) return `${minutes} minutes ${secs} seconds`;
+  if (secs > 0) return `${secs} seconds ${ms} milliseconds`;
+  return `${ms * 1000} microseconds`;
+}
+
+/** The widget object of the contract, keys in its order, as seen at `now`. */
+export function presentWidget(widget: Widget, now: Date): WidgetRepresentation {
+  const msLeft = widget.deadline.getTime() - now.getTime();
+  return {
+    name: widget.name,
+    info_url: widget.infoUrl,
+    created_at: formatTimestamp(widget.createdAt),
+    created_at_iso8601: formatIso8601(widget.createdAt),
+    created_at_rfc822: formatRfc822(widget.createdAt),
+    deadline: formatTimestamp(widget.deadline),
+    deadline_passed: msLeft < 0,
+    time_remaining: formatTimeRemaining(msLeft / MS_PER_SECOND),
+    owner: { email: widget.owner.email, public_id: widget.owner.publicId },
+    link: widgetPath(widget.name),
+  };
+}
+
+/** `/api/v1/widgets/<name>`. */
+export function widgetPath(name: string): string {
+  return `${WIDGETS_PATH}/${encodeURIComponent(name)}`;
+}
+
+/**
+ * The page object of the contract, keys in its order. Like flask-sqlalchemy's Pagination:
+ * `total_pages` = ceil(total / perPage) (0 for no widgets), `has_prev` = page > 1,
+ * `has_next` = page < total_pages; a page past the end has no items.
+ */
+export function presentWidgetPage(input: WidgetPageInput, now: Date): WidgetPageRepresentation {
+  return {
+    links: widgetPageLinks(input),
+    has_prev: input.page > 1,
+    has_next: input.page < totalPages(input),
+    page: input.page,
+    total_pages: totalPages(input),
+    items_per_page: input.perPage,
+    total_items: input.total,
+    items: input.items.map((widget) => presentWidget(widget, now)),
+  };
+}
+
+/**
+ * self, first, prev (when page > 1: page - 1, as the tutorial, even past the end), next (when
+ * page < total_pages), last (the last page, or page 1 when there are no widgets: never page=0).
+ * Each is `<base>/api/v1/widgets?page=P&per_page=N`; `base` is '' for relative links.
+ */
+export function widgetPageLinks(position: WidgetPagePosition, base = ''): WidgetPageLinks {
+  const link = (page: number) => `${base}${WIDGETS_PATH}?page=${page}&per_page=${position.perPage}`;
+  const pages = totalPages(position);
+  return {
+    self: link(position.page),
+    first: link(1),
+    ...(position.page > 1 && { prev: link(position.page - 1) }),
+    ...(position.page < pages && { next: link(position.page + 1) }),
+    last: link(Math.max(pages, 1)),
+  };
+}
+
+/** The RFC 8288 `Link` header value of the same links: `<url>; rel="self", <url>; rel="first"…` */
+export function widgetPageLinkHeader(position: WidgetPagePosition, base: string): string {
+  return Object.entries(widgetPageLinks(position, base))
+    .map(([rel, url]) => `<${url}>; rel="${rel}"`)
+    .join(', ');
+}
+
+/** `GET /api/v1/auth/user`: the user, and the time left on the token that asked. */
+export function presentUser(user: User, tokenSecondsLeft: number): UserRepresentation {
+  return {
+    email: user.email,
+    public_id: user.publicId,
+    admin: user.admin,
+    registered_on: formatTimestamp(user.registeredOn),
+    token_expires_in: formatTokenExpiresIn(tokenSecondsLeft),
+  };
+}
+
+function totalPages(position: WidgetPagePosition): number {
+  return Math.ceil(position.total / position.perPage);
+}
+
+/** `hh:mm:ss` with the given hour and `date`'s UTC minutes and seconds. */
+function clockTime(hours: number, date: Date): string {
+  return `${pad(hours)}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+}
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}

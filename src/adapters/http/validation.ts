@@ -1,0 +1,65 @@
+import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
+import { DomainError } from '../../domain/index.js';
+
+/** flask-restx's wording for a missing field, which the original API's clients see. */
+export const MISSING_FIELD =
+  'Missing required parameter in the JSON body or the post body or the query string';
+
+const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false });
+// Schemas carry OpenAPI annotations as well; Ajv only needs to know they are not typos.
+ajv.addKeyword({ keyword: 'example' });
+
+/** A domain rule for one string field: `null` when fine, else the message for `errors.<field>`. */
+export type FieldRule = (value: string) => string | null;
+
+function fieldOf(error: ErrorObject): string {
+  if (error.keyword === 'required') return String(error.params.missingProperty);
+  return error.instancePath.split('/')[1] ?? 'body';
+}
+
+function shapeMessage(error: ErrorObject, field: string): string {
+  switch (error.keyword) {
+    case 'required':
+      return MISSING_FIELD;
+    case 'type':
+      return field === 'body'
+        ? 'The request body must be an object'
+        : `${field} must be a ${String(error.params.type)}`;
+    default:
+      return `${field} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/**
+ * Compiles a validator: Ajv checks shape and types against the JSON Schema (the same schema the
+ * OpenAPI document publishes), then each domain rule runs on its well-typed field. Every failing
+ * field is reported at once, as one VALIDATION error.
+ */
+export function validator<T extends object>(
+  schema: JSONSchemaType<T>,
+  rules: Partial<Record<keyof T & string, FieldRule>> = {},
+): (input: unknown) => T {
+  const check = ajv.compile(schema);
+  return (input) => {
+    const fields: Record<string, string> = {};
+    if (!check(input)) {
+      for (const error of check.errors ?? []) {
+        const field = fieldOf(error);
+        fields[field] ??= shapeMessage(error, field);
+      }
+    }
+    const values = (typeof input === 'object' && input !== null ? input : {}) as Record<
+      string,
+      unknown
+    >;
+    for (const [field, rule] of Object.entries(rules) as Array<[string, FieldRule]>) {
+      const value = Object.hasOwn(values, field) ? values[field] : undefined;
+      if (fields[field] === undefined && typeof value === 'string') {
+        const problem = rule(value);
+        if (problem !== null) fields[field] = problem;
+      }
+    }
+    if (Object.keys(fields).length > 0) throw DomainError.validation(fields);
+    return input as T;
+  };
+}

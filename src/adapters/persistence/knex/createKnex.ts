@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knex, { type Knex } from 'knex';
+import type { Database } from 'sqlite3';
+import { migrationSource } from './migrations/index.js';
+
+export type DatabaseKind = 'postgres' | 'sqlite';
+
+const UNSUPPORTED = 'Unsupported DATABASE_URL: expected postgres://… or sqlite:<file>';
+const SQLITE_PREFIX = 'sqlite:';
+const MEMORY = ':memory:';
+
+/** Which database a `DATABASE_URL` names; throws a one-line error (never echoing it) otherwise. */
+export function databaseKind(url: string): DatabaseKind {
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
+  if (url.toLowerCase().startsWith(SQLITE_PREFIX) && sqliteFilename(url) !== '') return 'sqlite';
+  throw new Error(UNSUPPORTED);
+}
+
+/**
+ * The knex configuration for a `DATABASE_URL`, shared by the service and the knex CLI (knexfile.ts).
+ * For a SQLite file it creates the file's parent directory if missing.
+ */
+export function knexConfig(url: string): Knex.Config {
+  const migrations = { migrationSource };
+  if (databaseKind(url) === 'postgres') {
+    return {
+      client: 'pg',
+      connection: { connectionString: url },
+      pool: { min: 0, max: 10 },
+      acquireConnectionTimeout: 10_000,
+      migrations,
+    };
+  }
+  const filename = sqliteFilename(url);
+  const inMemory = filename === MEMORY;
+  if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
+  const pragmas = [
+    'PRAGMA foreign_keys = ON',
+    'PRAGMA busy_timeout = 5000',
+    ...(inMemory ? [] : ['PRAGMA journal_mode = WAL']),
+  ].join('; ');
+  return {
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      afterCreate: (
+        connection: Database,
+        done: (error: Error | null, connection: Database) => void,
+      ) => connection.exec(pragmas, (error) => done(error, connection)),
+    },
+    migrations,
+  };
+}
+
+export function createKnex(url: string): Knex {
+  return knex(knexConfig(url));
+}
+
+/** `sqlite:./f.sqlite`, `sqlite:/abs/f.sqlite`, `sqlite::memory:`; also `sqlite:///abs/f.sqlite`. */
+function sqliteFilename(url: string): string {
+  const rest = url.slice(SQLITE_PREFIX.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}

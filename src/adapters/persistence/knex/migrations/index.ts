@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import * as usersAndRevokedTokens from './20261124000000_users_and_revoked_tokens.js';
+
+/** Every migration by name, in order. Add new ones here: no filesystem globbing (tsx and dist/). */
+const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
+  ['20261124000000_users_and_revoked_tokens', usersAndRevokedTokens],
+]);
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => [...MIGRATIONS.keys()].sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = MIGRATIONS.get(name);
+    if (migration === undefined) throw new Error(`Unknown migration: ${name}`);
+    return migration;
+  },
+};
+
+/** Applies every pending migration; returns the names applied (none when already up to date). */
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied]: [number, string[]] = await knex.migrate.latest({ migrationSource });
+  return applied;
+}
+
+/** Rolls back the last batch, or every completed migration with `all`; returns the names undone. */
+export async function migrateRollback(knex: Knex, all = false): Promise<string[]> {
+  const [, undone]: [number, string[]] = await knex.migrate.rollback({ migrationSource }, all);
+  return undone;
+}
+
+export async function migrationStatus(
+  knex: Knex,
+): Promise<{ completed: string[]; pending: string[] }> {
+  const [completed, pending]: [{ name: string }[], string[]] = await knex.migrate.list({
+    migrationSource,
+  });
+  return { completed: completed.map((row) => row.name), pending };
+}

@@ -1,0 +1,19 @@
+export const WIDGET_NAME_MAX_LENGTH = 100;
+
+// Tested on the value as sent, case-insensitively but ASCII only: a Unicode character whose lower
+// case is ASCII (the Kelvin sign U+212A lower-cases to "k") must not slip in as a letter.
+const WIDGET_NAME = new RegExp(`^[a-z0-9_-]{1,${WIDGET_NAME_MAX_LENGTH}}$`, 'i');
+
+/** Lower-cased: the form in which widget names are stored, compared and looked up. */
+export function normalizeWidgetName(raw: string): string {
+  return raw.toLowerCase();
+}
+
+/** `null` when `raw` lower-cases to `^[a-z0-9_-]{1,100}$`; else the message (in lower case). */
+export function widgetNameProblem(raw: string): string | null {
+  if (WIDGET_NAME.test(raw)) return null;
+  return (
+    `'${normalizeWidgetName(raw)}' contains one or more invalid characters. Widget name must ` +
+    'contain only lowercase letters, numbers, hyphen and underscore characters.'
+  );
+}

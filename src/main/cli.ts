@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import type { Knex } from 'knex';
+import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
+import {
+  migrateLatest,
+  migrateRollback,
+  migrationStatus,
+} from '../adapters/persistence/knex/migrations/index.js';
+import { DomainError } from '../domain/index.js';
+import { buildContainer, TOKENS } from './container.js';
+import { promptHidden, readStdin } from './prompt.js';
+import { createLogger, startServer } from './server.js';
+
+/** One line for the operator: no stack, no secret, the fields that failed. */
+function reason(error: unknown): string {
+  if (error instanceof DomainError && error.details.fields) {
+    return Object.values(error.details.fields).join('; ');
+  }
+  if (error instanceof DomainError || error instanceof ConfigError) return error.message;
+  if (error instanceof Error) return error.message.split('\n')[0] ?? 'failed';
+  return String(error);
+}
+
+/** Runs a command against the database, closing the pool whatever happens. */
+async function withDatabase<T>(
+  task: (container: ReturnType<typeof buildContainer>, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig();
+  const container = buildContainer(config, createLogger({ ...config, logLevel: 'warn' }));
+  const knex = container.get<Knex>(TOKENS.Knex);
+  try {
+    await migrateLatest(knex); // as `serve` does: admin commands work on a fresh database
+    return await task(container, config);
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function newPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin) return readStdin();
+  if (!process.stdin.isTTY) {
+    throw new Error('no terminal to ask for the password on: use --password-stdin');
+  }
+  const first = await promptHidden('Password: ');
+  const second = await promptHidden('Repeat password: ');
+  if (first !== second) throw new Error('the passwords do not match');
+  return first;
+}
+
+function migrateAction(value: string): 'latest' | 'rollback' | 'status' {
+  if (value === 'latest' || value === 'rollback' || value === 'status') return value;
+  throw new InvalidArgumentError('expected latest, rollback or status');
+}
+
+const program = new Command('gatehouse')
+  .description('User accounts and JWT authentication with admin-guarded widgets.')
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+
+program
+  .command('serve')
+  .description('run the HTTP server (applies pending migrations first)')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config);
+    if (config.generatedSecret) {
+      logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
+    }
+    const running = await startServer(config, logger);
+    logger.info({ url: running.url, env: config.env }, `Gatehouse listening on ${running.url}`);
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      running.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply (latest), undo the last batch (rollback) or list (status) migrations')
+  .argument('[action]', 'latest | rollback | status', migrateAction, 'latest')
+  .action(async (action: 'latest' | 'rollback' | 'status') => {
+    const config = loadConfig();
+    const container = buildContainer(config, createLogger(config));
+    const knex = container.get<Knex>(TOKENS.Knex);
+    try {
+      if (action === 'status') {
+        const { completed, pending } = await migrationStatus(knex);
+        for (const name of completed) console.log(`applied  ${name}`);
+        for (const name of pending) console.log(`pending  ${name}`);
+      } else {
+        const names = action === 'latest' ? await migrateLatest(knex) : await migrateRollback(knex);
+        const verb = action === 'latest' ? 'applied' : 'rolled back';
+        console.log(names.length > 0 ? `${verb}: ${names.join(', ')}` : `nothing to do`);
+      }
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+program
+  .command('add-user')
+  .description('create an account (prompts twice for the password on a terminal)')
+  .argument('<email>')
+  .option('--admin', 'give the account admin rights', false)
+  .option('--password-stdin', 'read the password from standard input', false)
+  .action(async (email: string, options: { admin: boolean; passwordStdin: boolean }) => {
+    const password = await newPassword(options.passwordStdin);
+    const user = await withDatabase((c) =>
+      c.get(TOKENS.AddUser).execute({ email, password, admin: options.admin }),
+    );
+    console.log(`added ${user.email}${user.admin ? ' (admin)' : ''}, public id ${user.publicId}`);
+  });
+
+program
+  .command('set-admin')
+  .description('grant (--on) or withdraw (--off) admin rights')
+  .argument('<email>')
+  .option('--on', 'grant admin rights')
+  .option('--off', 'withdraw admin rights')
+  .action(async (email: string, options: { on?: boolean; off?: boolean }) => {
+    if (Boolean(options.on) === Boolean(options.off)) {
+      throw new Error('say exactly one of --on or --off');
+    }
+    const admin = Boolean(options.on);
+    await withDatabase((c) => c.get(TOKENS.SetAdmin).execute({ email, admin }));
+    console.log(`${email.trim().toLowerCase()} is ${admin ? 'now' : 'no longer'} an admin`);
+  });
+
+program
+  .command('purge-revoked')
+  .description('delete revocations of tokens that have expired')
+  .action(async () => {
+    const purged = await withDatabase((c) => c.get(TOKENS.PurgeRevokedTokens).execute());
+    console.log(`purged ${purged} expired revocation${purged === 1 ? '' : 's'}`);
+  });
+
+program.exitOverride();
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);
+  if (typeof code !== 'string' || !code.startsWith('commander.')) {
+    process.stderr.write(`gatehouse: ${reason(error)}\n`);
+  }
+  process.exit(1);
+}

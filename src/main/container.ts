@@ -1,0 +1,130 @@
+import { Container, type ServiceIdentifier } from 'inversify';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { AccessTokenIssuer } from '../application/AccessTokenIssuer.js';
+import { AddUser } from '../application/AddUser.js';
+import { AuthenticateRequest } from '../application/AuthenticateRequest.js';
+import { GetCurrentUser } from '../application/GetCurrentUser.js';
+import { LogIn } from '../application/LogIn.js';
+import { LogOut } from '../application/LogOut.js';
+import { PurgeRevokedTokens } from '../application/PurgeRevokedTokens.js';
+import { RegisterUser } from '../application/RegisterUser.js';
+import { SetAdmin } from '../application/SetAdmin.js';
+import { SystemClock } from '../adapters/clock/SystemClock.js';
+import type { Config } from '../adapters/config/config.js';
+import { createKnex } from '../adapters/persistence/knex/createKnex.js';
+import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
+import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
+import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
+import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
+import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import {
+  CLOCK_TOLERANCE_SECONDS,
+  type Clock,
+  type IdGenerator,
+  type PasswordHasher,
+  type RevokedTokens,
+  type TokenService,
+  type UserRepository,
+} from '../domain/index.js';
+
+/** A service identifier that remembers the type bound to it. */
+type Token<T> = ServiceIdentifier<T> & symbol;
+const token = <T>(name: string) => Symbol.for(name) as Token<T>;
+
+export const TOKENS = {
+  Config: token<Config>('Config'),
+  Logger: token<Logger>('Logger'),
+  Knex: token<Knex>('Knex'),
+  Clock: token<Clock>('Clock'),
+  IdGenerator: token<IdGenerator>('IdGenerator'),
+  UserRepository: token<UserRepository>('UserRepository'),
+  RevokedTokens: token<RevokedTokens>('RevokedTokens'),
+  PasswordHasher: token<PasswordHasher>('PasswordHasher'),
+  TokenService: token<TokenService>('TokenService'),
+  AccessTokenIssuer: token<AccessTokenIssuer>('AccessTokenIssuer'),
+  AddUser: token<AddUser>('AddUser'),
+  RegisterUser: token<RegisterUser>('RegisterUser'),
+  LogIn: token<LogIn>('LogIn'),
+  LogOut: token<LogOut>('LogOut'),
+  GetCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
+  AuthenticateRequest: token<AuthenticateRequest>('AuthenticateRequest'),
+  SetAdmin: token<SetAdmin>('SetAdmin'),
+  PurgeRevokedTokens: token<PurgeRevokedTokens>('PurgeRevokedTokens'),
+} as const;
+
+/**
+ * The composition root: the only place that knows adapters and use cases together. To swap an
+ * adapter (another database, another hasher), rebind its port token here — nothing else changes.
+ */
+export function buildContainer(config: Config, logger: Logger): Container {
+  const c = new Container({ defaultScope: 'Singleton' });
+
+  c.bind(TOKENS.Config).toConstantValue(config);
+  c.bind(TOKENS.Logger).toConstantValue(logger);
+  c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl));
+  c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
+  c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
+  c.bind(TOKENS.PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptCost));
+  c.bind(TOKENS.UserRepository).toResolvedValue(
+    (knex: Knex) => new KnexUserRepository(knex),
+    [TOKENS.Knex],
+  );
+  c.bind(TOKENS.RevokedTokens).toResolvedValue(
+    (knex: Knex) => new KnexRevokedTokens(knex),
+    [TOKENS.Knex],
+  );
+  c.bind(TOKENS.TokenService).toResolvedValue(
+    (clock: Clock) =>
+      new JoseTokenService({
+        secret: config.jwtSecret,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        clock,
+        clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+      }),
+    [TOKENS.Clock],
+  );
+
+  c.bind(TOKENS.AccessTokenIssuer).toResolvedValue(
+    (tokens: TokenService, clock: Clock, ids: IdGenerator) =>
+      new AccessTokenIssuer(tokens, clock, ids, config.tokenTtlSeconds),
+    [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator],
+  );
+  c.bind(TOKENS.AddUser).toResolvedValue(
+    (users: UserRepository, hasher: PasswordHasher, clock: Clock, ids: IdGenerator) =>
+      new AddUser(users, hasher, clock, ids),
+    [TOKENS.UserRepository, TOKENS.PasswordHasher, TOKENS.Clock, TOKENS.IdGenerator],
+  );
+  c.bind(TOKENS.RegisterUser).toResolvedValue(
+    (addUser: AddUser, issuer: AccessTokenIssuer) => new RegisterUser(addUser, issuer),
+    [TOKENS.AddUser, TOKENS.AccessTokenIssuer],
+  );
+  c.bind(TOKENS.LogIn).toResolvedValue(
+    (users: UserRepository, hasher: PasswordHasher, issuer: AccessTokenIssuer) =>
+      new LogIn(users, hasher, issuer),
+    [TOKENS.UserRepository, TOKENS.PasswordHasher, TOKENS.AccessTokenIssuer],
+  );
+  c.bind(TOKENS.LogOut).toResolvedValue(
+    (revoked: RevokedTokens) => new LogOut(revoked),
+    [TOKENS.RevokedTokens],
+  );
+  c.bind(TOKENS.GetCurrentUser).toResolvedValue(
+    (clock: Clock) => new GetCurrentUser(clock),
+    [TOKENS.Clock],
+  );
+  c.bind(TOKENS.AuthenticateRequest).toResolvedValue(
+    (tokens: TokenService, revoked: RevokedTokens, users: UserRepository) =>
+      new AuthenticateRequest(tokens, revoked, users),
+    [TOKENS.TokenService, TOKENS.RevokedTokens, TOKENS.UserRepository],
+  );
+  c.bind(TOKENS.SetAdmin).toResolvedValue(
+    (users: UserRepository) => new SetAdmin(users),
+    [TOKENS.UserRepository],
+  );
+  c.bind(TOKENS.PurgeRevokedTokens).toResolvedValue(
+    (revoked: RevokedTokens, clock: Clock) => new PurgeRevokedTokens(revoked, clock),
+    [TOKENS.RevokedTokens, TOKENS.Clock],
+  );
+  return c;
+}

@@ -1,0 +1,93 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Container } from 'inversify';
+import type { Knex } from 'knex';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../adapters/config/config.js';
+import { buildKoaApp } from '../adapters/http/app.js';
+import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
+import { buildContainer, TOKENS } from './container.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly container: Container;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** In-flight requests get this long to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
+}
+
+/** Builds the container, applies pending migrations and listens on config.host:config.port. */
+export async function startServer(
+  config: Config,
+  logger = createLogger(config),
+): Promise<RunningServer> {
+  const container = buildContainer(config, logger);
+  const knex = container.get<Knex>(TOKENS.Knex);
+  try {
+    const applied = await migrateLatest(knex);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+
+  const app = buildKoaApp(
+    {
+      registerUser: container.get(TOKENS.RegisterUser),
+      logIn: container.get(TOKENS.LogIn),
+      logOut: container.get(TOKENS.LogOut),
+      getCurrentUser: container.get(TOKENS.GetCurrentUser),
+      authenticate: container.get(TOKENS.AuthenticateRequest),
+    },
+    {
+      logger,
+      authRealm: config.authRealm,
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      isReady: async () => {
+        await knex.raw('select 1');
+        return true;
+      },
+    },
+  );
+
+  const server = createServer(app.callback());
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+
+  const purge = container.get(TOKENS.PurgeRevokedTokens);
+  const purgeTimer = setInterval(() => {
+    purge.execute().then(
+      (count) => logger.info({ purged: count }, 'expired revocations purged'),
+      (err: unknown) => logger.error({ err }, 'purging expired revocations failed'),
+    );
+  }, PURGE_INTERVAL_MS).unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(purgeTimer);
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((err) => (err ? reject(err) : resolve())),
+      );
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+      await closed;
+      clearTimeout(force);
+      await knex.destroy();
+    })());
+
+  return { url, server, container, close };
+}

@@ -1,0 +1,245 @@
+import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import type { CryptoKey, JWTHeaderParameters, JWTPayload } from 'jose';
+import { CryptoIdGenerator } from '../../../src/adapters/security/CryptoIdGenerator.js';
+import { JoseTokenService } from '../../../src/adapters/security/JoseTokenService.js';
+import { TOKEN_MESSAGES } from '../../../src/domain/index.js';
+import type { AccessTokenClaims } from '../../../src/domain/index.js';
+import { expect } from '../../support/chai.js';
+import { expectDomainError } from '../../support/expectDomainError.js';
+import { FixedClock } from '../../support/fakes/FixedClock.js';
+
+const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
+const KEY = new TextEncoder().encode(SECRET);
+const START = '2026-03-01T12:00:00Z';
+const NOW = Date.parse(START) / 1000;
+const TTL = 900;
+const SUBJECT = '6f1c1a52-3c5e-4d8e-9a53-2f2b0f6f8a11';
+
+describe('JoseTokenService', () => {
+  let clock: FixedClock;
+  let service: JoseTokenService;
+
+  beforeEach(() => {
+    clock = new FixedClock(START);
+    service = new JoseTokenService({
+      secret: SECRET,
+      issuer: 'gatehouse',
+      audience: 'gatehouse-api',
+      clock,
+    });
+  });
+
+  function claims(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
+    return {
+      subject: SUBJECT,
+      admin: false,
+      issuedAt: NOW,
+      expiresAt: NOW + TTL,
+      tokenId: 'token-1',
+      ...overrides,
+    };
+  }
+
+  /** The claims set `sign` produces, for crafting variants by hand. */
+  function payload(overrides: Record<string, unknown> = {}): JWTPayload {
+    return {
+      sub: SUBJECT,
+      admin: false,
+      iat: NOW,
+      exp: NOW + TTL,
+      jti: 'token-1',
+      iss: 'gatehouse',
+      aud: 'gatehouse-api',
+      ...overrides,
+    };
+  }
+
+  function craft(
+    body: JWTPayload = payload(),
+    header: JWTHeaderParameters = { alg: 'HS256', typ: 'at+jwt' },
+    key: Uint8Array | CryptoKey = KEY,
+  ): Promise<string> {
+    return new SignJWT(body).setProtectedHeader(header).sign(key);
+  }
+
+  const invalid = (token: string | Promise<string>) =>
+    expectDomainError(
+      Promise.resolve(token).then((t) => service.verify(t)),
+      'TOKEN_INVALID',
+      TOKEN_MESSAGES.TOKEN_INVALID,
+    );
+
+  const decodeHeader = (token: string): unknown =>
+    JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
+
+  describe('round trip', () => {
+    it('signs claims that verify back to the same claims', async () => {
+      const token = await service.sign(claims({ admin: true }));
+      expect(await service.verify(token)).to.deep.equal(claims({ admin: true }));
+    });
+
+    it('signs HS256 with typ at+jwt and the configured iss and aud', async () => {
+      const token = await service.sign(claims());
+      expect(decodeHeader(token)).to.deep.equal({ alg: 'HS256', typ: 'at+jwt' });
+      const body: unknown = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      expect(body).to.deep.equal(payload());
+    });
+
+    it('gives two tokens for the same user in the same second different values', async () => {
+      const ids = new CryptoIdGenerator();
+      const first = await service.sign(claims({ tokenId: ids.newId() }));
+      const second = await service.sign(claims({ tokenId: ids.newId() }));
+      expect(first).not.to.equal(second);
+    });
+
+    it('accepts a token crafted exactly like its own', async () => {
+      expect(await service.verify(await craft())).to.deep.equal(claims());
+    });
+  });
+
+  describe('expiry', () => {
+    it('still accepts a token within the 5 s tolerance after exp', async () => {
+      const token = await service.sign(claims());
+      clock.advanceSeconds(TTL + 4);
+      expect((await service.verify(token)).tokenId).to.equal('token-1');
+    });
+
+    it('rejects an expired token with TOKEN_EXPIRED', async () => {
+      const token = await service.sign(claims());
+      clock.advanceSeconds(TTL + 6);
+      await expectDomainError(service.verify(token), 'TOKEN_EXPIRED', TOKEN_MESSAGES.TOKEN_EXPIRED);
+    });
+
+    it('rejects an expired token with a bad signature as TOKEN_INVALID', async () => {
+      const token = await craft(payload(), undefined, new TextEncoder().encode(`${SECRET}-other`));
+      clock.advanceSeconds(TTL + 6);
+      await invalid(token);
+    });
+  });
+
+  describe('signature and algorithm', () => {
+    it('rejects a tampered signature', async () => {
+      const token = await service.sign(claims());
+      const [header, body, signature] = token.split('.');
+      const flipped = (signature!.startsWith('A') ? 'B' : 'A') + signature!.slice(1);
+      await invalid(`${header}.${body}.${flipped}`);
+    });
+
+    it('rejects a tampered payload', async () => {
+      const token = await service.sign(claims());
+      const [header, , signature] = token.split('.');
+      const body = Buffer.from(JSON.stringify(payload({ admin: true }))).toString('base64url');
+      await invalid(`${header}.${body}.${signature}`);
+    });
+
+    it('rejects a token signed with another secret', async () => {
+      const other = new JoseTokenService({
+        secret: `${SECRET}-other`,
+        issuer: 'gatehouse',
+        audience: 'gatehouse-api',
+        clock,
+      });
+      await invalid(other.sign(claims()));
+    });
+
+    it('rejects alg none, with or without typ', async () => {
+      const unsecured = new UnsecuredJWT(payload()).encode();
+      await invalid(unsecured);
+      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString(
+        'base64url',
+      );
+      const body = Buffer.from(JSON.stringify(payload())).toString('base64url');
+      await invalid(`${header}.${body}.`);
+    });
+
+    for (const alg of ['HS384', 'HS512']) {
+      it(`rejects ${alg} signed with the same secret`, async () => {
+        await invalid(craft(payload(), { alg, typ: 'at+jwt' }));
+      });
+    }
+
+    for (const alg of ['RS256', 'EdDSA', 'ES256']) {
+      it(`rejects an ${alg}-signed token`, async () => {
+        const { privateKey } = await generateKeyPair(alg);
+        await invalid(craft(payload(), { alg, typ: 'at+jwt' }, privateKey));
+      });
+    }
+  });
+
+  describe('header and claims', () => {
+    it('rejects a token without typ', async () => {
+      await invalid(craft(payload(), { alg: 'HS256' }));
+    });
+
+    it('rejects typ JWT', async () => {
+      await invalid(craft(payload(), { alg: 'HS256', typ: 'JWT' }));
+    });
+
+    it('rejects another issuer, and a missing one', async () => {
+      await invalid(craft(payload({ iss: 'someone-else' })));
+      await invalid(craft(payload({ iss: undefined })));
+    });
+
+    it('rejects another audience, and a missing one', async () => {
+      await invalid(craft(payload({ aud: 'gatehouse' })));
+      await invalid(craft(payload({ aud: undefined })));
+    });
+
+    for (const claim of ['sub', 'jti', 'exp', 'iat']) {
+      it(`rejects a token without ${claim}`, async () => {
+        await invalid(craft(payload({ [claim]: undefined })));
+      });
+    }
+
+    it('rejects a non-string sub and an empty or non-string jti', async () => {
+      await invalid(craft(payload({ sub: 42 })));
+      await invalid(craft(payload({ jti: '' })));
+      await invalid(craft(payload({ jti: 7 })));
+    });
+
+    it('rejects a missing or non-boolean admin', async () => {
+      for (const admin of [undefined, 'true', 1, null]) {
+        await invalid(craft(payload({ admin })));
+      }
+    });
+
+    it('rejects non-numeric or fractional times', async () => {
+      await invalid(craft(payload({ iat: String(NOW) })));
+      await invalid(craft(payload({ exp: String(NOW + TTL) })));
+      await invalid(craft(payload({ iat: NOW + 0.5 })));
+    });
+  });
+
+  describe('times in the future', () => {
+    it('accepts iat 4 s and 5 s in the future', async () => {
+      expect((await service.verify(await craft(payload({ iat: NOW + 4 })))).issuedAt).to.equal(
+        NOW + 4,
+      );
+      expect((await service.verify(await craft(payload({ iat: NOW + 5 })))).issuedAt).to.equal(
+        NOW + 5,
+      );
+    });
+
+    it('rejects iat 6 s in the future', async () => {
+      await invalid(craft(payload({ iat: NOW + 6 })));
+    });
+
+    it('accepts nbf 4 s in the future and rejects nbf 6 s in the future', async () => {
+      expect(await service.verify(await craft(payload({ nbf: NOW + 4 })))).to.deep.equal(claims());
+      await invalid(craft(payload({ nbf: NOW + 6 })));
+    });
+  });
+
+  describe('garbage', () => {
+    for (const token of ['', 'abc', 'a.b.c', '..', 'a.b', 'a.b.c.d', 'Bearer x.y.z']) {
+      it(`rejects ${JSON.stringify(token)}`, async () => {
+        await invalid(token);
+      });
+    }
+
+    it('rejects a header that is not JSON', async () => {
+      const token = await service.sign(claims());
+      await invalid(`${Buffer.from('{not json').toString('base64url')}.${token.split('.')[1]}.x`);
+    });
+  });
+});

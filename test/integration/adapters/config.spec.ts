@@ -1,0 +1,358 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
+import type { Config } from '../../../src/adapters/config/config.js';
+import { expect } from '../../support/chai.js';
+
+const GOOD_SECRET = 'q3V9x2Lk8Jd0Rt5Yw7Bn4Mz1Pc6Hf0Ga';
+
+/** Loads from `env` only: no .env file, no process.env. */
+const load = (env: NodeJS.ProcessEnv): Config => loadConfig(env, { envFile: false });
+const production = (env: NodeJS.ProcessEnv = {}): Config =>
+  load({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, ...env });
+
+/** Asserts a one-line ConfigError matching `pattern` that does not contain `secret`. */
+function expectConfigError(env: NodeJS.ProcessEnv, pattern: RegExp, secret?: string): void {
+  let error: unknown;
+  try {
+    load(env);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error, 'expected a ConfigError').to.be.instanceOf(ConfigError);
+  const { message } = error as ConfigError;
+  expect(message).to.match(pattern);
+  expect(message).not.to.match(/[\r\n]/);
+  if (secret !== undefined) expect(message).not.to.include(secret);
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('development by default', () => {
+      const { jwtSecret, ...config } = load({});
+      expect(jwtSecret).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(config).to.deep.equal({
+        env: 'development',
+        host: '127.0.0.1',
+        port: 3000,
+        databaseUrl: 'sqlite:./var/gatehouse.sqlite',
+        generatedSecret: true,
+        tokenTtlSeconds: 900,
+        bcryptCost: 10,
+        authRealm: 'gatehouse',
+        jwtIssuer: 'gatehouse',
+        jwtAudience: 'gatehouse',
+        corsOrigins: [],
+        logLevel: 'info',
+        trustProxy: false,
+        loginMaxFailures: 10,
+        authMaxRequests: 300,
+        passwordHasher: 'bcrypt',
+        jwtAlg: 'HS256',
+      });
+    });
+
+    it('test', () => {
+      const config = load({ NODE_ENV: 'test' });
+      expect(config).to.include({
+        env: 'test',
+        host: '127.0.0.1',
+        databaseUrl: 'sqlite:./var/gatehouse-test.sqlite',
+        generatedSecret: true,
+        tokenTtlSeconds: 900,
+        bcryptCost: 4,
+        logLevel: 'silent',
+      });
+    });
+
+    it('production', () => {
+      expect(production()).to.include({
+        env: 'production',
+        host: '0.0.0.0',
+        port: 3000,
+        databaseUrl: 'sqlite:./var/gatehouse.sqlite',
+        jwtSecret: GOOD_SECRET,
+        generatedSecret: false,
+        tokenTtlSeconds: 3600,
+        bcryptCost: 12,
+        logLevel: 'info',
+      });
+    });
+
+    it('generates a different secret per load in development', () => {
+      expect(load({}).jwtSecret).not.to.equal(load({}).jwtSecret);
+    });
+
+    it('treats empty values as unset', () => {
+      expect(load({ PORT: '', BCRYPT_COST: '  ', JWT_SECRET: '' })).to.include({
+        port: 3000,
+        bcryptCost: 10,
+        generatedSecret: true,
+      });
+    });
+  });
+
+  describe('overrides', () => {
+    it('reads every variable', () => {
+      const config = production({
+        HOST: '::',
+        PORT: '8080',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        TOKEN_TTL_SECONDS: '60',
+        BCRYPT_COST: '13',
+        AUTH_REALM: 'example',
+        JWT_ISSUER: 'https://auth.example.com',
+        JWT_AUDIENCE: 'widgets',
+        CORS_ORIGINS: ' https://a.example.com , http://localhost:5173/,,HTTPS://B.Example.com:443',
+        LOG_LEVEL: 'DEBUG',
+        TRUST_PROXY: 'yes',
+        LOGIN_MAX_FAILURES: '0',
+        AUTH_MAX_REQUESTS: '0',
+        PASSWORD_HASHER: 'bcrypt',
+        JWT_ALG: 'HS256',
+        JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem',
+        JWT_PREVIOUS_KEYS_FILE: '/nonexistent/keys.json',
+      });
+      expect(config).to.deep.equal({
+        env: 'production',
+        host: '::',
+        port: 8080,
+        databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+        jwtSecret: GOOD_SECRET,
+        generatedSecret: false,
+        tokenTtlSeconds: 60,
+        bcryptCost: 13,
+        authRealm: 'example',
+        jwtIssuer: 'https://auth.example.com',
+        jwtAudience: 'widgets',
+        corsOrigins: ['https://a.example.com', 'http://localhost:5173', 'https://b.example.com'],
+        logLevel: 'debug',
+        trustProxy: true,
+        loginMaxFailures: 0,
+        authMaxRequests: 0,
+        passwordHasher: 'bcrypt',
+        jwtAlg: 'HS256',
+      });
+    });
+
+    it('accepts every spelling of TRUST_PROXY', () => {
+      for (const value of ['1', 'true', 'YES', 'True']) {
+        expect(load({ TRUST_PROXY: value }).trustProxy, value).to.equal(true);
+      }
+      for (const value of ['0', 'false', 'No']) {
+        expect(load({ TRUST_PROXY: value }).trustProxy, value).to.equal(false);
+      }
+    });
+
+    it('accepts the edges of each range', () => {
+      expect(load({ PORT: '0' }).port).to.equal(0);
+      expect(load({ PORT: '65535' }).port).to.equal(65535);
+      expect(load({ BCRYPT_COST: '4' }).bcryptCost).to.equal(4);
+      expect(load({ BCRYPT_COST: '31' }).bcryptCost).to.equal(31);
+      expect(load({ TOKEN_TTL_SECONDS: '1' }).tokenTtlSeconds).to.equal(1);
+      expect(load({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).to.equal('sqlite::memory:');
+    });
+
+    it('accepts any non-empty secret outside production', () => {
+      expect(load({ JWT_SECRET: 'secret' })).to.include({
+        jwtSecret: 'secret',
+        generatedSecret: false,
+      });
+    });
+  });
+
+  describe('errors', () => {
+    const cases: [string, NodeJS.ProcessEnv, RegExp][] = [
+      [
+        'NODE_ENV',
+        { NODE_ENV: 'staging' },
+        /^NODE_ENV must be one of development, test, production$/,
+      ],
+      ['PORT', { PORT: 'http' }, /^PORT must be an integer from 0 to 65535$/],
+      ['PORT too big', { PORT: '65536' }, /^PORT must be an integer from 0 to 65535$/],
+      ['PORT negative', { PORT: '-1' }, /^PORT must be an integer from 0 to 65535$/],
+      ['PORT fractional', { PORT: '80.5' }, /^PORT must be an integer/],
+      ['PORT hex', { PORT: '0x50' }, /^PORT must be an integer/],
+      [
+        'TOKEN_TTL_SECONDS 0',
+        { TOKEN_TTL_SECONDS: '0' },
+        /^TOKEN_TTL_SECONDS must be an integer of at least 1$/,
+      ],
+      ['TOKEN_TTL_SECONDS text', { TOKEN_TTL_SECONDS: '1h' }, /^TOKEN_TTL_SECONDS must be/],
+      ['BCRYPT_COST low', { BCRYPT_COST: '3' }, /^BCRYPT_COST must be an integer from 4 to 31$/],
+      ['BCRYPT_COST high', { BCRYPT_COST: '32' }, /^BCRYPT_COST must be an integer from 4 to 31$/],
+      [
+        'LOGIN_MAX_FAILURES',
+        { LOGIN_MAX_FAILURES: '-1' },
+        /^LOGIN_MAX_FAILURES must be an integer of at least 0$/,
+      ],
+      [
+        'AUTH_MAX_REQUESTS',
+        { AUTH_MAX_REQUESTS: 'many' },
+        /^AUTH_MAX_REQUESTS must be an integer of at least 0$/,
+      ],
+      [
+        'TRUST_PROXY',
+        { TRUST_PROXY: 'maybe' },
+        /^TRUST_PROXY must be one of 1, true, yes, 0, false, no$/,
+      ],
+      [
+        'LOG_LEVEL',
+        { LOG_LEVEL: 'verbose' },
+        /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/,
+      ],
+      [
+        'DATABASE_URL',
+        { DATABASE_URL: 'mysql://root:hunter2@db/x' },
+        /^DATABASE_URL must be postgres:\/\/… or sqlite:<file>$/,
+      ],
+      ['AUTH_REALM', { AUTH_REALM: 'a"b' }, /^AUTH_REALM must be printable ASCII/],
+      ['CORS_ORIGINS path', { CORS_ORIGINS: 'https://a.example.com/app' }, /^CORS_ORIGINS must be/],
+      ['CORS_ORIGINS scheme', { CORS_ORIGINS: 'ftp://a.example.com' }, /^CORS_ORIGINS must be/],
+      ['CORS_ORIGINS wildcard', { CORS_ORIGINS: '*' }, /^CORS_ORIGINS must be/],
+      [
+        'PASSWORD_HASHER argon2id',
+        { PASSWORD_HASHER: 'argon2id' },
+        /^PASSWORD_HASHER=argon2id is not supported yet in this build; use bcrypt$/,
+      ],
+      [
+        'PASSWORD_HASHER other',
+        { PASSWORD_HASHER: 'md5' },
+        /^PASSWORD_HASHER must be bcrypt or argon2id$/,
+      ],
+      [
+        'JWT_ALG EdDSA',
+        { JWT_ALG: 'EdDSA' },
+        /^JWT_ALG=EdDSA is not supported yet in this build; use HS256$/,
+      ],
+      [
+        'JWT_ALG ES256',
+        { JWT_ALG: 'ES256' },
+        /^JWT_ALG=ES256 is not supported yet in this build; use HS256$/,
+      ],
+      ['JWT_ALG other', { JWT_ALG: 'none' }, /^JWT_ALG must be HS256 or EdDSA or ES256$/],
+    ];
+    for (const [name, env, pattern] of cases) {
+      it(`refuses ${name}`, () => expectConfigError(env, pattern));
+    }
+
+    it('never echoes the database URL (it may hold a password)', () => {
+      expectConfigError({ DATABASE_URL: 'mysql://root:hunter2@db/x' }, /DATABASE_URL/, 'hunter2');
+    });
+
+    it('keeps its message on one line whatever it is given', () => {
+      expect(new ConfigError('one\ntwo\r\n three').message).to.equal('one two three');
+      expect(new ConfigError('x').name).to.equal('ConfigError');
+    });
+  });
+
+  describe('production secret', () => {
+    it('refuses a missing or blank JWT_SECRET', () => {
+      for (const JWT_SECRET of [undefined, '', '   ']) {
+        expectConfigError(
+          { NODE_ENV: 'production', JWT_SECRET },
+          /^JWT_SECRET is required in production$/,
+        );
+      }
+    });
+
+    it('refuses a secret shorter than 32 bytes, without printing it', () => {
+      const secret = 'Xy7#kq2!Lm9@Zt4$Rw8%Vb3^Nc6&Hd';
+      expectConfigError(
+        { NODE_ENV: 'production', JWT_SECRET: secret },
+        /^JWT_SECRET must be at least 32 bytes in production$/,
+        secret,
+      );
+    });
+
+    it('counts bytes, not characters', () => {
+      // 16 characters, 32 bytes in UTF-8.
+      expect(production({ JWT_SECRET: 'é'.repeat(15) + 'ç' }).env).to.equal('production');
+    });
+
+    it('refuses well-known defaults in any case and padding, without printing them', () => {
+      for (const secret of [
+        'secret',
+        'CHANGEME',
+        'change-me',
+        ' your-secret-key ',
+        'SuperSecret',
+        'jwt_secret',
+        'Open Sesame',
+        'change-me-to-at-least-32-random-bytes',
+      ]) {
+        expectConfigError(
+          { NODE_ENV: 'production', JWT_SECRET: secret },
+          /^JWT_SECRET is a well-known default/,
+          secret.trim(),
+        );
+      }
+    });
+
+    it('refuses one repeated character', () => {
+      const secret = 'a'.repeat(64);
+      expectConfigError(
+        { NODE_ENV: 'production', JWT_SECRET: secret },
+        /^JWT_SECRET must not be one repeated character$/,
+        secret,
+      );
+    });
+
+    it('accepts a good 32-byte secret as is', () => {
+      expect(Buffer.byteLength(GOOD_SECRET)).to.equal(32);
+      expect(production()).to.include({ jwtSecret: GOOD_SECRET, generatedSecret: false });
+    });
+  });
+
+  describe('.env file', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reads the file, with real variables winning', () => {
+      const file = join(dir, '.env');
+      writeFileSync(
+        file,
+        [
+          '# comment',
+          'NODE_ENV=production',
+          `JWT_SECRET="${GOOD_SECRET}"`,
+          'PORT=4000',
+          'BCRYPT_COST=11',
+          'export AUTH_REALM=from-file',
+        ].join('\n'),
+      );
+      const config = loadConfig({ PORT: '5000', AUTH_REALM: 'from-env' }, { envFile: file });
+      expect(config).to.include({
+        env: 'production',
+        jwtSecret: GOOD_SECRET,
+        port: 5000,
+        bcryptCost: 11,
+        authRealm: 'from-env',
+      });
+    });
+
+    it('is optional', () => {
+      expect(loadConfig({}, { envFile: join(dir, 'absent.env') }).env).to.equal('development');
+    });
+
+    it('reports an unreadable file in one line', () => {
+      expect(() => loadConfig({}, { envFile: dir })).to.throw(
+        ConfigError,
+        /^Cannot read the env file /,
+      );
+    });
+
+    it('leaves process.env alone', () => {
+      const file = join(dir, '.env');
+      writeFileSync(file, 'GATEHOUSE_CONFIG_SPEC_MARKER=1\n');
+      loadConfig({}, { envFile: file });
+      expect(process.env['GATEHOUSE_CONFIG_SPEC_MARKER']).to.equal(undefined);
+    });
+  });
+});
