@@ -3,6 +3,8 @@ import {
   DomainError,
   emailProblem,
   normalizeEmail,
+  tooManyAttempts,
+  type AttemptLimiter,
   type PasswordHasher,
   type UserRepository,
 } from '../domain/index.js';
@@ -22,18 +24,27 @@ export class LogIn {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly issuer: AccessTokenIssuer,
+    /** Failed logins per account (normalised email), known or not, so the limit reveals nothing. */
+    private readonly failures: AttemptLimiter,
   ) {}
 
   async execute(input: LogInInput): Promise<IssuedToken> {
     // Only the email's form is checked: the register-time password policy never locks anyone out.
     assertValid({ email: emailProblem(input.email) });
-    const user = await this.users.findByEmail(normalizeEmail(input.email));
+    const email = normalizeEmail(input.email);
+    const wait = await this.failures.retryAfter(email);
+    if (wait > 0) throw tooManyAttempts(wait);
+    const user = await this.users.findByEmail(email);
     // Exactly one verification whether or not the account exists, so timing reveals nothing.
     const matches = await this.hasher.verify(
       input.password,
       user?.passwordHash ?? (await this.hashOfNoPassword()),
     );
-    if (!user || !matches) throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
+    if (!user || !matches) {
+      await this.failures.record(email);
+      throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
+    }
+    await this.failures.reset(email);
     return this.issuer.issue(user);
   }
 

@@ -58,3 +58,9 @@ export function assertValid(problems: Readonly<Record<string, string | null>>): 
   }
   if (Object.keys(fields).length > 0) throw DomainError.validation(fields);
 }
+
+export function tooManyAttempts(retryAfterSeconds: number): DomainError {
+  return new DomainError('RATE_LIMITED', 'Too many attempts. Try again later.', {
+    retryAfterSeconds,
+  });
+}

@@ -14,3 +14,4 @@ export * from './rules/widgetName.js';
 export * from './rules/infoUrl.js';
 export * from './rules/deadline.js';
 export type * from './ports/WidgetRepository.js';
+export type * from './ports/AttemptLimiter.js';

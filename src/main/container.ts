@@ -15,11 +15,13 @@ import type { Config } from '../adapters/config/config.js';
 import { createKnex } from '../adapters/persistence/knex/createKnex.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
+import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
 import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
+  type AttemptLimiter,
   type Clock,
   type IdGenerator,
   type PasswordHasher,
@@ -51,7 +53,14 @@ export const TOKENS = {
   AuthenticateRequest: token<AuthenticateRequest>('AuthenticateRequest'),
   SetAdmin: token<SetAdmin>('SetAdmin'),
   PurgeRevokedTokens: token<PurgeRevokedTokens>('PurgeRevokedTokens'),
+  /** Failed logins per account. */
+  LoginFailureLimiter: token<AttemptLimiter>('LoginFailureLimiter'),
+  /** Login and register requests per client address. */
+  AuthRequestLimiter: token<AttemptLimiter>('AuthRequestLimiter'),
 } as const;
+
+/** The brute-force window of the contract: 15 minutes. */
+export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
 
 /**
  * The composition root: the only place that knows adapters and use cases together. To swap an
@@ -66,6 +75,12 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptCost));
+  c.bind(TOKENS.LoginFailureLimiter).toConstantValue(
+    new MemoryAttemptLimiter(config.loginMaxFailures, AUTH_LIMIT_WINDOW_SECONDS),
+  );
+  c.bind(TOKENS.AuthRequestLimiter).toConstantValue(
+    new MemoryAttemptLimiter(config.authMaxRequests, AUTH_LIMIT_WINDOW_SECONDS),
+  );
   c.bind(TOKENS.UserRepository).toResolvedValue(
     (knex: Knex) => new KnexUserRepository(knex),
     [TOKENS.Knex],
@@ -101,9 +116,18 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.AddUser, TOKENS.AccessTokenIssuer],
   );
   c.bind(TOKENS.LogIn).toResolvedValue(
-    (users: UserRepository, hasher: PasswordHasher, issuer: AccessTokenIssuer) =>
-      new LogIn(users, hasher, issuer),
-    [TOKENS.UserRepository, TOKENS.PasswordHasher, TOKENS.AccessTokenIssuer],
+    (
+      users: UserRepository,
+      hasher: PasswordHasher,
+      issuer: AccessTokenIssuer,
+      failures: AttemptLimiter,
+    ) => new LogIn(users, hasher, issuer, failures),
+    [
+      TOKENS.UserRepository,
+      TOKENS.PasswordHasher,
+      TOKENS.AccessTokenIssuer,
+      TOKENS.LoginFailureLimiter,
+    ],
   );
   c.bind(TOKENS.LogOut).toResolvedValue(
     (revoked: RevokedTokens) => new LogOut(revoked),

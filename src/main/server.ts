@@ -47,6 +47,7 @@ export async function startServer(
       logOut: container.get(TOKENS.LogOut),
       getCurrentUser: container.get(TOKENS.GetCurrentUser),
       authenticate: container.get(TOKENS.AuthenticateRequest),
+      authRequestLimiter: container.get(TOKENS.AuthRequestLimiter),
     },
     {
       logger,

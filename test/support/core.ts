@@ -7,6 +7,7 @@ import { LogOut } from '../../src/application/LogOut.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
 import { SetAdmin } from '../../src/application/SetAdmin.js';
+import { InMemoryAttemptLimiter } from './fakes/InMemoryAttemptLimiter.js';
 import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
@@ -15,6 +16,8 @@ import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
 
 export const TOKEN_TTL_SECONDS = 900;
+export const LOGIN_MAX_FAILURES = 3;
+export const LOGIN_WINDOW_SECONDS = 900;
 
 /** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
 export function buildCore() {
@@ -26,6 +29,7 @@ export function buildCore() {
   const ids = new SequentialIdGenerator();
   const issuer = new AccessTokenIssuer(tokens, clock, ids, TOKEN_TTL_SECONDS);
   const addUser = new AddUser(users, hasher, clock, ids);
+  const loginFailures = new InMemoryAttemptLimiter(clock, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
   return {
     clock,
     users,
@@ -34,7 +38,7 @@ export function buildCore() {
     tokens,
     addUser,
     registerUser: new RegisterUser(addUser, issuer),
-    logIn: new LogIn(users, hasher, issuer),
+    logIn: new LogIn(users, hasher, issuer, loginFailures),
     logOut: new LogOut(revoked),
     authenticate: new AuthenticateRequest(tokens, revoked, users),
     getCurrentUser: new GetCurrentUser(clock),

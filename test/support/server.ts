@@ -40,6 +40,9 @@ export function startTestServer(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      // Suites share one server and one client address; the limits have a suite of their own.
+      AUTH_MAX_REQUESTS: '0',
+      LOGIN_MAX_FAILURES: '0',
       ...env,
     },
     { envFile: false },

@@ -5,8 +5,8 @@ import type { GetCurrentUser } from '../../application/GetCurrentUser.js';
 import type { LogIn } from '../../application/LogIn.js';
 import type { LogOut } from '../../application/LogOut.js';
 import type { RegisterUser } from '../../application/RegisterUser.js';
-import { emailProblem, passwordProblem } from '../../domain/index.js';
-import { actorOf, authenticated } from './authentication.js';
+import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain/index.js';
+import { actorOf, authenticated, limitPerClient } from './authentication.js';
 import type { GatehouseContext, GatehouseState } from './context.js';
 import { presentUser } from './presentation.js';
 import { credentialsSchema } from './schemas.js';
@@ -18,6 +18,8 @@ export interface AuthUseCases {
   logOut: LogOut;
   getCurrentUser: GetCurrentUser;
   authenticate: AuthenticateRequest;
+  /** Login and register requests per client address. */
+  authRequestLimiter: AttemptLimiter;
 }
 
 const registration = validator(credentialsSchema, {
@@ -42,13 +44,14 @@ function sendToken(ctx: GatehouseContext, status: number, message: string, issue
 
 export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseCases): void {
   const requireToken = authenticated(useCases.authenticate);
+  const throttle = limitPerClient(useCases.authRequestLimiter);
 
-  router.post('/api/v1/auth/register', async (ctx) => {
+  router.post('/api/v1/auth/register', throttle, async (ctx) => {
     const issued = await useCases.registerUser.execute(registration(ctx.request.body));
     sendToken(ctx, 201, 'successfully registered', issued);
   });
 
-  router.post('/api/v1/auth/login', async (ctx) => {
+  router.post('/api/v1/auth/login', throttle, async (ctx) => {
     const issued = await useCases.logIn.execute(login(ctx.request.body));
     sendToken(ctx, 200, 'successfully logged in', issued);
   });

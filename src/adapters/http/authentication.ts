@@ -1,6 +1,11 @@
 import type { Middleware } from 'koa';
 import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
-import { assertAdmin, type Actor } from '../../domain/index.js';
+import {
+  assertAdmin,
+  tooManyAttempts,
+  type Actor,
+  type AttemptLimiter,
+} from '../../domain/index.js';
 import type { GatehouseContext, GatehouseState } from './context.js';
 
 /**
@@ -32,4 +37,14 @@ export function actorOf(ctx: GatehouseContext): Actor {
   const { actor } = ctx.state;
   if (!actor) throw new Error('route is missing the authenticated middleware');
   return actor;
+}
+
+/** Counts every request per client address (`ctx.ip`: X-Forwarded-For only with TRUST_PROXY). */
+export function limitPerClient(limiter: AttemptLimiter): Middleware<GatehouseState> {
+  return async (ctx, next) => {
+    const wait = await limiter.retryAfter(ctx.ip);
+    if (wait > 0) throw tooManyAttempts(wait);
+    await limiter.record(ctx.ip);
+    await next();
+  };
 }

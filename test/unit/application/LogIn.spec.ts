@@ -1,5 +1,11 @@
 import { expect } from '../../support/chai.js';
-import { buildCore, type Core } from '../../support/core.js';
+import { BAD_CREDENTIALS_MESSAGE } from '../../../src/application/LogIn.js';
+import {
+  buildCore,
+  LOGIN_MAX_FAILURES,
+  LOGIN_WINDOW_SECONDS,
+  type Core,
+} from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function withAlice(): Promise<Core> {
@@ -62,5 +68,87 @@ describe('LogIn', () => {
     const first = await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
     const second = await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
     expect(first.accessToken).to.not.equal(second.accessToken);
+  });
+});
+
+describe('LogIn brute-force limit', () => {
+  const wrong = { email: 'alice@example.com', password: 'wrong-password' };
+
+  it('answers 429-class RATE_LIMITED after the maximum failures, until the window passes', async () => {
+    const core = await withAlice();
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
+      await expectDomainError(
+        core.logIn.execute(wrong),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    const limited = await expectDomainError(
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }),
+      'RATE_LIMITED',
+      'Too many attempts. Try again later.',
+    );
+    expect(limited.details.retryAfterSeconds).to.equal(LOGIN_WINDOW_SECONDS);
+
+    core.clock.advanceSeconds(LOGIN_WINDOW_SECONDS - 10);
+    const later = await expectDomainError(
+      core.logIn.execute(wrong),
+      'RATE_LIMITED',
+      'Too many attempts. Try again later.',
+    );
+    expect(later.details.retryAfterSeconds).to.equal(10);
+
+    core.clock.advanceSeconds(10);
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+  });
+
+  it('counts failures for unknown emails alike, so the limit reveals nothing', async () => {
+    const core = await withAlice();
+    const unknown = { email: 'nobody@example.com', password: 'password1' };
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
+      await expectDomainError(
+        core.logIn.execute(unknown),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    await expectDomainError(
+      core.logIn.execute(unknown),
+      'RATE_LIMITED',
+      'Too many attempts. Try again later.',
+    );
+  });
+
+  it('forgets failures after a successful login', async () => {
+    const core = await withAlice();
+    for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i += 1) {
+      await expectDomainError(
+        core.logIn.execute(wrong),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i += 1) {
+      await expectDomainError(
+        core.logIn.execute(wrong),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+  });
+
+  it('limits each account on its own', async () => {
+    const core = await withAlice();
+    await core.addUser.execute({ email: 'bob@example.com', password: 'password1', admin: false });
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
+      await expectDomainError(
+        core.logIn.execute(wrong),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    await core.logIn.execute({ email: 'bob@example.com', password: 'password1' });
   });
 });

@@ -1,0 +1,35 @@
+import type { AttemptLimiter, Clock } from '../../../src/domain/index.js';
+
+/** A fixed-window limiter on the given clock, so tests move time instead of sleeping. */
+export class InMemoryAttemptLimiter implements AttemptLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly max: number,
+    private readonly windowSeconds: number,
+  ) {}
+
+  async retryAfter(key: string): Promise<number> {
+    const window = this.current(key);
+    if (this.max === 0 || !window || window.count < this.max) return 0;
+    const ends = window.start + this.windowSeconds * 1000;
+    return Math.ceil((ends - this.clock.now().getTime()) / 1000);
+  }
+
+  async record(key: string): Promise<void> {
+    const window = this.current(key) ?? { start: this.clock.now().getTime(), count: 0 };
+    this.windows.set(key, { ...window, count: window.count + 1 });
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
+  private current(key: string) {
+    const window = this.windows.get(key);
+    const expired =
+      window && window.start + this.windowSeconds * 1000 <= this.clock.now().getTime();
+    return expired ? undefined : window;
+  }
+}
