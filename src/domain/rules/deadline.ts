@@ -130,12 +130,11 @@ function dateTimeUtcDate(match: RegExpExecArray): CalendarDate | null {
   if (date === null || time.hours > 23 || time.minutes > 59 || time.seconds > 59) return null;
   if (offset.hours > 23 || offset.minutes > 59) return null;
   if (zone === undefined || zone.toUpperCase() === 'Z') return date;
+  // Local time minus its offset is UTC; Date carries the minutes over into hours and days.
+  const offsetInMinutes = (sign === '-' ? -1 : 1) * (offset.hours * 60 + offset.minutes);
   const instant = new Date(0);
   instant.setUTCFullYear(date.year, date.month - 1, date.day);
-  instant.setUTCHours(
-    time.hours,
-    time.minutes - (sign === '-' ? -1 : 1) * (offset.hours * 60 + offset.minutes),
-  );
+  instant.setUTCHours(time.hours, time.minutes - offsetInMinutes);
   return utcCalendarDate(instant);
 }
 

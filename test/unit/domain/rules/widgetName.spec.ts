@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { normalizeWidgetName, widgetNameProblem } from '../../../../src/domain/index.js';
+
+const message = (name: string) =>
+  `'${name}' contains one or more invalid characters. Widget name must contain only lowercase ` +
+  'letters, numbers, hyphen and underscore characters.';
+
+describe('widget name rule', () => {
+  const valid = [
+    'abc123',
+    'widget-name',
+    'new_widget1',
+    'a',
+    '-',
+    '_',
+    'PENTA-widg-GON-et',
+    'x'.repeat(100),
+  ];
+  for (const name of valid) {
+    it(`accepts ${JSON.stringify(name.slice(0, 30))}`, () => {
+      expect(widgetNameProblem(name)).to.equal(null);
+    });
+  }
+
+  const invalid: [raw: string, named: string][] = [
+    ['', ''],
+    ['some widget', 'some widget'],
+    ['t**&*&', 't**&*&'],
+    ['Some Widget', 'some widget'],
+    ['dot.name', 'dot.name'],
+    ['slash/name', 'slash/name'],
+    ['ünïcode', 'ünïcode'],
+    ['\u212Aelvin', 'kelvin'],
+    [' padded', ' padded'],
+    ['x'.repeat(101), 'x'.repeat(101)],
+  ];
+  for (const [raw, named] of invalid) {
+    it(`refuses ${JSON.stringify(raw.slice(0, 30))}, naming it in lower case`, () => {
+      expect(widgetNameProblem(raw)).to.equal(message(named));
+    });
+  }
+
+  it('normalises by lower-casing only', () => {
+    expect(normalizeWidgetName('Mixed-Case_1')).to.equal('mixed-case_1');
+    expect(normalizeWidgetName(' a ')).to.equal(' a ');
+  });
+});
