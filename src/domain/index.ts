@@ -15,3 +15,4 @@ export * from './rules/infoUrl.js';
 export * from './rules/deadline.js';
 export type * from './ports/WidgetRepository.js';
 export type * from './ports/AttemptLimiter.js';
+export * from './rules/paging.js';

@@ -8,6 +8,11 @@ import { GetCurrentUser } from '../application/GetCurrentUser.js';
 import { LogIn } from '../application/LogIn.js';
 import { LogOut } from '../application/LogOut.js';
 import { PurgeRevokedTokens } from '../application/PurgeRevokedTokens.js';
+import { CreateWidget } from '../application/CreateWidget.js';
+import { DeleteWidget } from '../application/DeleteWidget.js';
+import { GetWidget } from '../application/GetWidget.js';
+import { ListWidgets } from '../application/ListWidgets.js';
+import { PutWidget } from '../application/PutWidget.js';
 import { RegisterUser } from '../application/RegisterUser.js';
 import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
@@ -15,6 +20,7 @@ import type { Config } from '../adapters/config/config.js';
 import { createKnex } from '../adapters/persistence/knex/createKnex.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
+import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
 import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
@@ -28,6 +34,7 @@ import {
   type RevokedTokens,
   type TokenService,
   type UserRepository,
+  type WidgetRepository,
 } from '../domain/index.js';
 
 /** A service identifier that remembers the type bound to it. */
@@ -42,6 +49,7 @@ export const TOKENS = {
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
+  WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
   AccessTokenIssuer: token<AccessTokenIssuer>('AccessTokenIssuer'),
@@ -53,6 +61,11 @@ export const TOKENS = {
   AuthenticateRequest: token<AuthenticateRequest>('AuthenticateRequest'),
   SetAdmin: token<SetAdmin>('SetAdmin'),
   PurgeRevokedTokens: token<PurgeRevokedTokens>('PurgeRevokedTokens'),
+  CreateWidget: token<CreateWidget>('CreateWidget'),
+  GetWidget: token<GetWidget>('GetWidget'),
+  ListWidgets: token<ListWidgets>('ListWidgets'),
+  PutWidget: token<PutWidget>('PutWidget'),
+  DeleteWidget: token<DeleteWidget>('DeleteWidget'),
   /** Failed logins per account. */
   LoginFailureLimiter: token<AttemptLimiter>('LoginFailureLimiter'),
   /** Login and register requests per client address. */
@@ -87,6 +100,10 @@ export function buildContainer(config: Config, logger: Logger): Container {
   );
   c.bind(TOKENS.RevokedTokens).toResolvedValue(
     (knex: Knex) => new KnexRevokedTokens(knex),
+    [TOKENS.Knex],
+  );
+  c.bind(TOKENS.WidgetRepository).toResolvedValue(
+    (knex: Knex) => new KnexWidgetRepository(knex),
     [TOKENS.Knex],
   );
   c.bind(TOKENS.TokenService).toResolvedValue(
@@ -149,6 +166,26 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.PurgeRevokedTokens).toResolvedValue(
     (revoked: RevokedTokens, clock: Clock) => new PurgeRevokedTokens(revoked, clock),
     [TOKENS.RevokedTokens, TOKENS.Clock],
+  );
+  c.bind(TOKENS.CreateWidget).toResolvedValue(
+    (widgets: WidgetRepository, clock: Clock) => new CreateWidget(widgets, clock),
+    [TOKENS.WidgetRepository, TOKENS.Clock],
+  );
+  c.bind(TOKENS.GetWidget).toResolvedValue(
+    (widgets: WidgetRepository) => new GetWidget(widgets),
+    [TOKENS.WidgetRepository],
+  );
+  c.bind(TOKENS.ListWidgets).toResolvedValue(
+    (widgets: WidgetRepository) => new ListWidgets(widgets),
+    [TOKENS.WidgetRepository],
+  );
+  c.bind(TOKENS.PutWidget).toResolvedValue(
+    (widgets: WidgetRepository, clock: Clock) => new PutWidget(widgets, clock),
+    [TOKENS.WidgetRepository, TOKENS.Clock],
+  );
+  c.bind(TOKENS.DeleteWidget).toResolvedValue(
+    (widgets: WidgetRepository) => new DeleteWidget(widgets),
+    [TOKENS.WidgetRepository],
   );
   return c;
 }

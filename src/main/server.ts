@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import type { Knex } from 'knex';
@@ -48,6 +48,12 @@ export async function startServer(
       getCurrentUser: container.get(TOKENS.GetCurrentUser),
       authenticate: container.get(TOKENS.AuthenticateRequest),
       authRequestLimiter: container.get(TOKENS.AuthRequestLimiter),
+      createWidget: container.get(TOKENS.CreateWidget),
+      getWidget: container.get(TOKENS.GetWidget),
+      listWidgets: container.get(TOKENS.ListWidgets),
+      putWidget: container.get(TOKENS.PutWidget),
+      deleteWidget: container.get(TOKENS.DeleteWidget),
+      clock: container.get(TOKENS.Clock),
     },
     {
       logger,
@@ -62,6 +68,15 @@ export async function startServer(
   );
 
   const server = createServer(app.callback());
+  // Keep-alive would let a client hold the process open after shutdown begins: responses still
+  // being prepared then, and any that start afterwards, close their connection once sent.
+  let shuttingDown = false;
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
+    if (shuttingDown) response.setHeader('Connection', 'close');
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -80,6 +95,10 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       clearInterval(purgeTimer);
+      shuttingDown = true;
+      for (const response of inFlight) {
+        if (!response.headersSent) response.setHeader('Connection', 'close');
+      }
       const closed = new Promise<void>((resolve, reject) =>
         server.close((err) => (err ? reject(err) : resolve())),
       );

@@ -8,6 +8,7 @@ import { requestBody } from './body.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler, unmatchedRoutes } from './errors.js';
 import { addHealthRoutes } from './healthRoutes.js';
+import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -19,7 +20,7 @@ export interface HttpOptions {
   isReady: () => Promise<boolean>;
 }
 
-export type HttpUseCases = AuthUseCases;
+export type HttpUseCases = AuthUseCases & WidgetUseCases;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -63,6 +64,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   app.silent = true;
   const router = new Router<GatehouseState>();
   addAuthRoutes(router, useCases);
+  addWidgetRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
 
   app.use(requestContext(options.logger));

@@ -11,3 +11,11 @@ export interface GatehouseState {
 }
 
 export type GatehouseContext = ParameterizedContext<GatehouseState>;
+
+/**
+ * `scheme://host` of the request, for absolute links. X-Forwarded-Proto/-Host count only when the
+ * app trusts its proxy (TRUST_PROXY). (Koa 3's `ctx.origin` is the Origin header, not this.)
+ */
+export function baseUrl(ctx: GatehouseContext): string {
+  return `${ctx.protocol}://${ctx.host}`;
+}

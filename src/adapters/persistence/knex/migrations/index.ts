@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import * as usersAndRevokedTokens from './20261124000000_users_and_revoked_tokens.js';
+import * as widgets from './20261124000100_widgets.js';
 
 /** Every migration by name, in order. Add new ones here: no filesystem globbing (tsx and dist/). */
 const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
   ['20261124000000_users_and_revoked_tokens', usersAndRevokedTokens],
+  ['20261124000100_widgets', widgets],
 ]);
 
 export const migrationSource: Knex.MigrationSource<string> = {

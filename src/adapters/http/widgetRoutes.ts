@@ -1,0 +1,106 @@
+import type { Router } from '@koa/router';
+import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
+import type { CreateWidget } from '../../application/CreateWidget.js';
+import type { DeleteWidget } from '../../application/DeleteWidget.js';
+import type { GetWidget } from '../../application/GetWidget.js';
+import type { ListWidgets } from '../../application/ListWidgets.js';
+import type { PutWidget } from '../../application/PutWidget.js';
+import {
+  DEFAULT_PER_PAGE,
+  deadlineFormatProblem,
+  infoUrlProblem,
+  pageProblem,
+  perPageProblem,
+  widgetNameProblem,
+  type Clock,
+  type Widget,
+} from '../../domain/index.js';
+import { actorOf, adminOnly, authenticated } from './authentication.js';
+import { baseUrl, type GatehouseContext, type GatehouseState } from './context.js';
+import {
+  presentWidget,
+  presentWidgetPage,
+  widgetPageLinkHeader,
+  widgetPath,
+} from './presentation.js';
+import { widgetListQuerySchema, widgetSchema } from './schemas.js';
+import { validator } from './validation.js';
+
+export interface WidgetUseCases {
+  authenticate: AuthenticateRequest;
+  createWidget: CreateWidget;
+  getWidget: GetWidget;
+  listWidgets: ListWidgets;
+  putWidget: PutWidget;
+  deleteWidget: DeleteWidget;
+  /** For `deadline_passed` and `time_remaining`. */
+  clock: Clock;
+}
+
+// Field rules that need no clock run here, so one 400 names every field; the entity adds the
+// not-before-today rule against the Clock.
+const newWidget = validator(widgetSchema, {
+  name: widgetNameProblem,
+  info_url: infoUrlProblem,
+  deadline: deadlineFormatProblem,
+});
+const listQuery = validator(widgetListQuerySchema, { page: pageProblem, per_page: perPageProblem });
+
+/** The `:name` path parameter, as sent. */
+function nameParam(ctx: GatehouseContext & { params: Record<string, string | undefined> }): string {
+  return ctx.params.name ?? '';
+}
+
+function sendCreated(ctx: GatehouseContext, widget: Widget): void {
+  ctx.status = 201;
+  ctx.set('Location', `${baseUrl(ctx)}${widgetPath(widget.name)}`);
+  ctx.body = { status: 'success', message: `New widget added: ${widget.name}.` };
+}
+
+export function addWidgetRoutes(router: Router<GatehouseState>, useCases: WidgetUseCases): void {
+  const requireToken = authenticated(useCases.authenticate);
+
+  router.get('/api/v1/widgets', requireToken, async (ctx) => {
+    const query = listQuery(ctx.query);
+    const listing = await useCases.listWidgets.execute({
+      page: query.page === undefined ? 1 : Number(query.page),
+      perPage: query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page),
+    });
+    ctx.set('Link', widgetPageLinkHeader(listing, baseUrl(ctx)));
+    ctx.set('Total-Count', String(listing.total));
+    ctx.body = presentWidgetPage(listing, useCases.clock.now());
+  });
+
+  router.post('/api/v1/widgets', requireToken, adminOnly, async (ctx) => {
+    const body = newWidget(ctx.request.body);
+    const widget = await useCases.createWidget.execute(actorOf(ctx), {
+      name: body.name,
+      infoUrl: body.info_url,
+      deadline: body.deadline,
+    });
+    sendCreated(ctx, widget);
+  });
+
+  router.get('/api/v1/widgets/:name', requireToken, async (ctx) => {
+    const widget = await useCases.getWidget.execute(nameParam(ctx));
+    ctx.body = presentWidget(widget, useCases.clock.now());
+  });
+
+  router.put('/api/v1/widgets/:name', requireToken, adminOnly, async (ctx) => {
+    // The path names the widget: validated with the body, so one 400 lists every field.
+    const sent: unknown = ctx.request.body;
+    const fields = typeof sent === 'object' && sent !== null && !Array.isArray(sent) ? sent : {};
+    const body = newWidget({ ...fields, name: nameParam(ctx) });
+    const { widget, created } = await useCases.putWidget.execute(actorOf(ctx), body.name, {
+      infoUrl: body.info_url,
+      deadline: body.deadline,
+    });
+    if (created) return sendCreated(ctx, widget);
+    ctx.body = { status: 'success', message: `'${widget.name}' was successfully updated` };
+  });
+
+  router.delete('/api/v1/widgets/:name', requireToken, adminOnly, async (ctx) => {
+    await useCases.deleteWidget.execute(actorOf(ctx), nameParam(ctx));
+    ctx.status = 204;
+  });
+}

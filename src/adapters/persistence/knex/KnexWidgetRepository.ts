@@ -1,0 +1,134 @@
+import type { Knex } from 'knex';
+import {
+  widgetNameTaken,
+  type Widget,
+  type WidgetChanges,
+  type WidgetPage,
+  type WidgetPageQuery,
+  type WidgetRepository,
+} from '../../../domain/index.js';
+import { toDate } from './columns.js';
+import { isUniqueViolation } from './uniqueViolation.js';
+
+/** A row of the `widgets` table as written. */
+interface WidgetRow {
+  name: string;
+  info_url: string;
+  deadline: Date;
+  created_at: Date;
+  owner_id: string;
+}
+
+/** A widget joined with its owner, as read. */
+interface WidgetWithOwnerRow {
+  name: string;
+  info_url: string;
+  deadline: Date | number;
+  created_at: Date | number;
+  owner_public_id: string;
+  owner_email: string;
+}
+
+const WIDGET_WITH_OWNER_COLUMNS = [
+  'widgets.name',
+  'widgets.info_url',
+  'widgets.deadline',
+  'widgets.created_at',
+  'users.public_id as owner_public_id',
+  'users.email as owner_email',
+];
+
+/** Oldest first; the serial id keeps widgets created at the same instant in insertion order. */
+const LISTING_ORDER = [
+  { column: 'widgets.created_at', order: 'asc' },
+  { column: 'widgets.id', order: 'asc' },
+] as const;
+
+export class KnexWidgetRepository implements WidgetRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async add(widget: Widget): Promise<void> {
+    const row: WidgetRow = {
+      name: widget.name,
+      info_url: widget.infoUrl,
+      deadline: widget.deadline,
+      created_at: widget.createdAt,
+      owner_id: widget.owner.publicId,
+    };
+    try {
+      await this.knex<WidgetRow>('widgets').insert(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw widgetNameTaken(widget.name);
+      throw error;
+    }
+  }
+
+  async findByName(name: string): Promise<Widget | null> {
+    return findWidget(this.knex, name);
+  }
+
+  /**
+   * Two queries whatever the page size: the page (joined with the owners) and the count, run
+   * concurrently on separate connections. Each is consistent on its own; a write landing between
+   * them can make the total differ by that write, which a paginated listing tolerates.
+   */
+  async list({ offset, limit }: WidgetPageQuery): Promise<WidgetPage> {
+    const [rows, total] = await Promise.all([
+      selectWidgetsWithOwners(this.knex)
+        .orderBy([...LISTING_ORDER])
+        .limit(limit)
+        .offset(offset),
+      countWidgets(this.knex),
+    ]);
+    return { items: rows.map(toWidget), total };
+  }
+
+  /**
+   * The update and the read-back share one transaction: the updated row stays locked (Postgres)
+   * or the database stays write-locked (SQLite) until both are done, so the widget returned is
+   * the one this call wrote, never one changed or deleted in between.
+   */
+  async update(name: string, changes: WidgetChanges): Promise<Widget | null> {
+    return this.knex.transaction(async (trx) => {
+      const updated = await trx<WidgetRow>('widgets')
+        .where({ name })
+        .update({ info_url: changes.infoUrl, deadline: changes.deadline });
+      return updated === 0 ? null : findWidget(trx, name);
+    });
+  }
+
+  async remove(name: string): Promise<boolean> {
+    const deleted = await this.knex<WidgetRow>('widgets').where({ name }).delete();
+    return deleted > 0;
+  }
+}
+
+function selectWidgetsWithOwners(db: Knex): Knex.QueryBuilder<WidgetRow, WidgetWithOwnerRow[]> {
+  return db<WidgetRow>('widgets')
+    .join('users', 'users.public_id', 'widgets.owner_id')
+    .select<WidgetWithOwnerRow[]>(WIDGET_WITH_OWNER_COLUMNS);
+}
+
+async function findWidget(db: Knex, name: string): Promise<Widget | null> {
+  const rows = await selectWidgetsWithOwners(db).where('widgets.name', name).limit(1);
+  const [row] = rows;
+  return row === undefined ? null : toWidget(row);
+}
+
+/** `count(*)` comes back as a string on Postgres (bigint) and as a number on SQLite. */
+async function countWidgets(db: Knex): Promise<number> {
+  const [row] = await db('widgets').count({ total: '*' });
+  const total = Number(row?.total);
+  if (!Number.isSafeInteger(total)) throw new TypeError('Unexpected widget count');
+  return total;
+}
+
+function toWidget(row: WidgetWithOwnerRow): Widget {
+  return {
+    name: row.name,
+    infoUrl: row.info_url,
+    deadline: toDate(row.deadline),
+    createdAt: toDate(row.created_at),
+    owner: { publicId: row.owner_public_id, email: row.owner_email },
+  };
+}
