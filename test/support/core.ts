@@ -7,6 +7,12 @@ import { LogOut } from '../../src/application/LogOut.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
 import { SetAdmin } from '../../src/application/SetAdmin.js';
+import { CreateWidget } from '../../src/application/CreateWidget.js';
+import { DeleteWidget } from '../../src/application/DeleteWidget.js';
+import { GetWidget } from '../../src/application/GetWidget.js';
+import { ListWidgets } from '../../src/application/ListWidgets.js';
+import { PutWidget } from '../../src/application/PutWidget.js';
+import { InMemoryWidgetRepository } from './fakes/InMemoryWidgetRepository.js';
 import { InMemoryAttemptLimiter } from './fakes/InMemoryAttemptLimiter.js';
 import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
@@ -24,6 +30,7 @@ export function buildCore() {
   const clock = new FixedClock();
   const users = new InMemoryUserRepository();
   const revoked = new InMemoryRevokedTokens();
+  const widgets = new InMemoryWidgetRepository();
   const hasher = new FakePasswordHasher();
   const tokens = new FakeTokenService(clock);
   const ids = new SequentialIdGenerator();
@@ -34,6 +41,7 @@ export function buildCore() {
     clock,
     users,
     revoked,
+    widgets,
     hasher,
     tokens,
     addUser,
@@ -44,7 +52,27 @@ export function buildCore() {
     getCurrentUser: new GetCurrentUser(clock),
     setAdmin: new SetAdmin(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),
+    createWidget: new CreateWidget(widgets, clock),
+    getWidget: new GetWidget(widgets),
+    listWidgets: new ListWidgets(widgets),
+    putWidget: new PutWidget(widgets, clock),
+    deleteWidget: new DeleteWidget(widgets),
   };
 }
 
 export type Core = ReturnType<typeof buildCore>;
+
+/** The core with an admin and a non-admin, authenticated as actors. */
+export async function buildCoreWithActors() {
+  const core = buildCore();
+  const actorFor = async (email: string, admin: boolean) => {
+    await core.addUser.execute({ email, password: 'password1', admin });
+    const { accessToken } = await core.logIn.execute({ email, password: 'password1' });
+    return core.authenticate.execute(accessToken);
+  };
+  return {
+    core,
+    admin: await actorFor('admin@example.com', true),
+    user: await actorFor('user@example.com', false),
+  };
+}
