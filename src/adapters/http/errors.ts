@@ -69,7 +69,7 @@ export function errorHandler(realm: string): Middleware<GatehouseState> {
         ctx.status = error.status;
         ctx.body = { status: 'fail', message: error.message };
       } else {
-        ctx.state.log.error({ err: error }, 'unhandled error');
+        ctx.state.log.error({ err: loggable(error) }, 'unhandled error');
         ctx.status = 500;
         ctx.body = { status: 'error', message: 'Internal server error' };
       }
@@ -89,3 +89,15 @@ export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => 
     ctx.status = 404; // assigning a body to an unset status would make it 200
   }
 };
+
+/**
+ * What the log may keep of an unexpected error. Knex prefixes driver errors with the SQL and its
+ * bound values (emails, password hashes): keep only the driver's reason, the code and the frames.
+ */
+function loggable(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code: unknown = (error as { code?: unknown }).code;
+  const message = code === undefined ? error.message : error.message.split(' - ').at(-1);
+  const frames = error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return { type: error.name, code, message, stack: frames?.join('\n') };
+}
