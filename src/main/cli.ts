@@ -14,6 +14,11 @@ import { createLogger, startServer } from './server.js';
 
 /** One line for the operator: no stack, no secret, the fields that failed. */
 function reason(error: unknown): string {
+  // Messages may echo the operator's input (an email with a line break in it): keep one line.
+  return describe(error).replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function describe(error: unknown): string {
   if (error instanceof DomainError && error.details.fields) {
     return Object.values(error.details.fields).join('; ');
   }

@@ -1,0 +1,656 @@
+import {
+  spawn,
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptionsWithoutStdio,
+} from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Knex } from 'knex';
+import { toBoolean } from '../../../src/adapters/persistence/knex/columns.js';
+import { createKnex } from '../../../src/adapters/persistence/knex/createKnex.js';
+import {
+  migrateLatest,
+  migrationSource,
+} from '../../../src/adapters/persistence/knex/migrations/index.js';
+import { BcryptPasswordHasher } from '../../../src/adapters/security/BcryptPasswordHasher.js';
+import { expect } from '../../support/chai.js';
+import { listTables, resolvePostgresUrl, sqliteUrl } from '../../support/databases.js';
+import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
+
+// The CLI as an operator runs it: `node --import tsx src/main/cli.ts …`, in a directory of its
+// own (loadConfig reads ./.env from the working directory), with nothing inherited but PATH.
+const CLI = fileURLToPath(new URL('../../../src/main/cli.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const CHILD_TIMEOUT_MS = 60_000;
+const POSTGRES_START_TIMEOUT_MS = 180_000;
+
+const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
+const ONE_FLAG = 'gatehouse: say exactly one of --on or --off';
+
+interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+type Exit = [code: number | null, signal: NodeJS.Signals | null];
+
+/** One pino line of `serve`'s stdout. */
+interface LogEntry {
+  msg: string;
+  [field: string]: unknown;
+}
+
+interface ServingCli {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  /** Settles when the process has exited and its output is complete. */
+  exit: Promise<Exit>;
+  logs(): LogEntry[];
+  stdout(): string;
+  stderr(): string;
+  waitForLog(what: string, found: (entry: LogEntry) => boolean): Promise<LogEntry>;
+}
+
+interface UserRow {
+  public_id: string;
+  email: string;
+  password_hash: string;
+  admin: unknown;
+}
+
+let workDir: string | undefined;
+const children = new Set<ChildProcessWithoutNullStreams>();
+
+function cwd(): string {
+  workDir ??= mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+  return workDir;
+}
+
+/** The child's whole environment: test defaults, then overrides (undefined removes a variable). */
+function cliEnv(
+  databaseUrl: string,
+  overrides: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    SYSTEMROOT: process.env.SYSTEMROOT,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+}
+
+function launch(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  const options: SpawnOptionsWithoutStdio = { cwd: cwd(), env, stdio: 'pipe' };
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], options);
+  children.add(child);
+  child.once('close', () => children.delete(child));
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdin.on('error', () => undefined); // the child may exit without reading its input
+  return child;
+}
+
+/** Resolves once the child has exited and closed its output; kills it after the timeout. */
+function exited(child: ChildProcessWithoutNullStreams, what: string): Promise<Exit> {
+  const exit = new Promise<Exit>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not exit within ${CHILD_TIMEOUT_MS} ms`));
+    }, CHILD_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve([code, signal]);
+    });
+  });
+  exit.catch(() => undefined); // reported to whoever awaits it; never an unhandled rejection
+  return exit;
+}
+
+/** Runs `gatehouse <args>` to completion, with `stdin` as its whole standard input. */
+async function gatehouse(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; stdin?: string },
+): Promise<CliRun> {
+  const child = launch(args, options.env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(options.stdin ?? '');
+  const [code, signal] = await exited(child, `gatehouse ${args.join(' ')}`);
+  return { code, signal, stdout, stderr };
+}
+
+/** Starts `gatehouse serve` and waits for its "listening" log line. */
+async function serve(env: NodeJS.ProcessEnv): Promise<ServingCli> {
+  const child = launch(['serve'], env);
+  child.stdin.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const exit = exited(child, 'gatehouse serve');
+  let ended = false;
+  void exit.finally(() => (ended = true)).catch(() => undefined);
+
+  const logs = () =>
+    lines(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).map(
+      (line) => JSON.parse(line) as LogEntry,
+    );
+  const waitForLog = async (what: string, found: (entry: LogEntry) => boolean) => {
+    const deadline = Date.now() + CHILD_TIMEOUT_MS;
+    for (;;) {
+      const entry = logs().find(found);
+      if (entry !== undefined) return entry;
+      if (ended || Date.now() > deadline) {
+        throw new Error(
+          `gatehouse serve did not log ${what}\nstdout: ${stdout}\nstderr: ${stderr}`,
+        );
+      }
+      await sleep(20);
+    }
+  };
+  const listening = await waitForLog('that it listens', (entry) =>
+    entry.msg.includes('Gatehouse listening on'),
+  );
+  return {
+    child,
+    url: String(listening.url),
+    exit,
+    logs,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForLog,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The lines of an output, without the final newline. */
+function lines(output: string): string[] {
+  return output === '' ? [] : output.replace(/\n$/, '').split('\n');
+}
+
+function shown(run: CliRun): string {
+  return `exit ${run.code} (${run.signal})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
+}
+
+function expectSuccess(run: CliRun, stdout: string[]): void {
+  expect(run.code, shown(run)).to.equal(0);
+  expect(lines(run.stdout), shown(run)).to.deep.equal(stdout);
+  expect(run.stderr, shown(run)).to.equal('');
+}
+
+/** Exit 1, nothing on stdout, exactly `line` on stderr. */
+function expectFailure(run: CliRun, line: string): void {
+  expect(run.code, shown(run)).to.equal(1);
+  expect(run.signal, shown(run)).to.equal(null);
+  expect(lines(run.stderr), shown(run)).to.deep.equal([line]);
+  expect(run.stdout, shown(run)).to.equal('');
+}
+
+function sqliteFile(url: string): string {
+  return url.slice('sqlite:'.length);
+}
+
+async function usersIn(knex: Knex): Promise<UserRow[]> {
+  return knex<UserRow>('users').select('*').orderBy('email');
+}
+
+async function userRow(knex: Knex, email: string): Promise<UserRow> {
+  const row = await knex<UserRow>('users').where({ email }).first();
+  expect(row, `no user ${email}`).to.not.equal(undefined);
+  return row!;
+}
+
+async function seedUser(knex: Knex, email: string, passwordHash = 'not a real hash') {
+  await knex('users').insert({
+    public_id: randomUUID(),
+    email,
+    password_hash: passwordHash,
+    admin: false,
+    registered_on: new Date(),
+  });
+}
+
+/** A Postgres URL whose connections work in `schema` (created by the caller) only. */
+function inSchema(url: string, schema: string): string {
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return scoped.href;
+}
+
+interface FreshDatabase {
+  url: string;
+  knex: Knex;
+}
+
+/**
+ * `<title> [sqlite]` and `<title> [postgres]`, each test with a database of its own that nothing
+ * has touched: a new SQLite file, or a new Postgres schema (dropped afterwards). The Postgres suite
+ * is skipped when no Postgres is available.
+ */
+function describeEachFreshDatabase(title: string, body: (db: () => FreshDatabase) => void): void {
+  for (const kind of ['sqlite', 'postgres'] as const) {
+    describe(`${title} [${kind}]`, function () {
+      let postgresUrl: string | null = null;
+      let admin: Knex | undefined;
+      let schema: string | undefined;
+      let current: FreshDatabase | undefined;
+
+      before(async function () {
+        if (kind === 'sqlite') return;
+        this.timeout(POSTGRES_START_TIMEOUT_MS);
+        postgresUrl = await resolvePostgresUrl();
+        if (postgresUrl === null) this.skip();
+        admin = createKnex(postgresUrl);
+      });
+
+      beforeEach(async function () {
+        if (kind === 'sqlite' || admin === undefined || postgresUrl === null) {
+          const url = sqliteUrl();
+          current = { url, knex: createKnex(url) };
+          return;
+        }
+        schema = `gatehouse_cli_${randomUUID().replaceAll('-', '')}`;
+        await admin.raw('CREATE SCHEMA ??', [schema]);
+        const url = inSchema(postgresUrl, schema);
+        current = { url, knex: createKnex(url) };
+      });
+
+      afterEach(async function () {
+        await current?.knex.destroy();
+        current = undefined;
+        if (schema !== undefined) await admin?.raw('DROP SCHEMA ?? CASCADE', [schema]);
+        schema = undefined;
+      });
+
+      after(async function () {
+        await admin?.destroy();
+        admin = undefined;
+      });
+
+      body(() => {
+        if (current === undefined) throw new Error('the database exists only inside tests');
+        return current;
+      });
+    });
+  }
+}
+
+describe('gatehouse CLI', function () {
+  this.timeout(120_000);
+
+  after(function () {
+    for (const child of children) child.kill('SIGKILL');
+    if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+    workDir = undefined;
+  });
+
+  describeEachFreshDatabase('account and maintenance commands', (db) => {
+    it('add-user reads the password from stdin, and the account logs in over HTTP; --admin makes an admin', async function () {
+      const { url, knex } = db();
+      const env = cliEnv(url);
+
+      // As `echo … |` sends it: the one trailing newline is not part of the password.
+      const alice = await gatehouse(['add-user', ' Alice@Example.COM ', '--password-stdin'], {
+        env,
+        stdin: 'correct horse battery\n',
+      });
+      const aliceRow = await userRow(knex, 'alice@example.com');
+      expectSuccess(alice, [`added alice@example.com, public id ${aliceRow.public_id}`]);
+      expect(toBoolean(aliceRow.admin)).to.equal(false);
+      expect(aliceRow.password_hash).to.match(/^\$2b\$04\$/); // bcrypt at the test cost
+
+      const bob = await gatehouse(['add-user', 'bob@example.com', '--admin', '--password-stdin'], {
+        env,
+        stdin: 'staple-battery-9',
+      });
+      const bobRow = await userRow(knex, 'bob@example.com');
+      expectSuccess(bob, [`added bob@example.com (admin), public id ${bobRow.public_id}`]);
+      expect(toBoolean(bobRow.admin)).to.equal(true);
+      expect((await usersIn(knex)).map((row) => row.email)).to.deep.equal([
+        'alice@example.com',
+        'bob@example.com',
+      ]);
+
+      const server = await startTestServer(url);
+      try {
+        const login = (email: string, password: string) =>
+          request(server.url, 'POST', '/api/v1/auth/login', { json: { email, password } });
+        const aliceLogin = await login('alice@example.com', 'correct horse battery');
+        expect(aliceLogin.status, JSON.stringify(aliceLogin.body)).to.equal(200);
+        expect(aliceLogin.json.message).to.equal('successfully logged in');
+        expect((await login('alice@example.com', 'correct horse battery\n')).status).to.equal(401);
+
+        const bobLogin = await login('bob@example.com', 'staple-battery-9');
+        expect(bobLogin.status, JSON.stringify(bobLogin.body)).to.equal(200);
+        const me = await request(server.url, 'GET', '/api/v1/auth/user', {
+          token: bobLogin.json.access_token as string,
+        });
+        expect(me.json).to.deep.include({
+          email: 'bob@example.com',
+          public_id: bobRow.public_id,
+          admin: true,
+        });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('add-user refuses an address already registered, in one line naming it, and adds nothing', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      await seedUser(knex, 'alice@example.com', 'the original hash');
+
+      const run = await gatehouse(['add-user', 'ALICE@example.com', '--password-stdin'], {
+        env: cliEnv(url),
+        stdin: 'password1\n',
+      });
+
+      expectFailure(run, 'gatehouse: alice@example.com is already registered');
+      const users = await usersIn(knex);
+      expect(users.map((row) => [row.email, row.password_hash])).to.deep.equal([
+        ['alice@example.com', 'the original hash'],
+      ]);
+    });
+
+    it('set-admin --on grants and --off withdraws admin rights; an unknown email fails in one line', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      await seedUser(knex, 'alice@example.com');
+      const env = cliEnv(url);
+      const adminFlag = async () => toBoolean((await userRow(knex, 'alice@example.com')).admin);
+
+      const on = await gatehouse(['set-admin', 'Alice@Example.com', '--on'], { env });
+      expectSuccess(on, ['alice@example.com is now an admin']);
+      expect(await adminFlag()).to.equal(true);
+
+      const off = await gatehouse(['set-admin', 'alice@example.com', '--off'], { env });
+      expectSuccess(off, ['alice@example.com is no longer an admin']);
+      expect(await adminFlag()).to.equal(false);
+
+      const unknown = await gatehouse(['set-admin', 'carol@example.com', '--on'], { env });
+      expectFailure(unknown, 'gatehouse: carol@example.com is not registered');
+      expect((await usersIn(knex)).map((row) => row.email)).to.deep.equal(['alice@example.com']);
+      expect(await adminFlag()).to.equal(false);
+    });
+
+    it('purge-revoked deletes only the revocations of expired tokens and prints how many', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      const now = Date.now();
+      const hour = 60 * 60 * 1000;
+      await knex('revoked_tokens').insert([
+        { token_id: 'expired-a-day-ago', expires_at: new Date(now - 24 * hour) },
+        { token_id: 'expired-an-hour-ago', expires_at: new Date(now - hour) },
+        { token_id: 'valid-for-an-hour', expires_at: new Date(now + hour) },
+        { token_id: 'valid-for-a-day', expires_at: new Date(now + 24 * hour) },
+      ]);
+
+      const run = await gatehouse(['purge-revoked'], { env: cliEnv(url) });
+
+      expectSuccess(run, ['purged 2 expired revocations']);
+      const left = await knex('revoked_tokens').select('token_id').orderBy('token_id');
+      expect(left.map((row: { token_id: string }) => row.token_id)).to.deep.equal([
+        'valid-for-a-day',
+        'valid-for-an-hour',
+      ]);
+    });
+
+    it('migrate status, latest and rollback report and change the schema of a fresh database', async function () {
+      const { url, knex } = db();
+      const env = cliEnv(url);
+      const names = await migrationSource.getMigrations([]);
+
+      const fresh = await gatehouse(['migrate', 'status'], { env });
+      expectSuccess(
+        fresh,
+        names.map((name) => `pending  ${name}`),
+      );
+      expect(await listTables(knex)).to.deep.equal([]);
+
+      const latest = await gatehouse(['migrate', 'latest'], { env });
+      expectSuccess(latest, [`applied: ${names.join(', ')}`]);
+      expect(await listTables(knex)).to.include.members(['revoked_tokens', 'users']);
+
+      const status = await gatehouse(['migrate', 'status'], { env });
+      expectSuccess(
+        status,
+        names.map((name) => `applied  ${name}`),
+      );
+
+      const rollback = await gatehouse(['migrate', 'rollback'], { env });
+      expectSuccess(rollback, [`rolled back: ${[...names].reverse().join(', ')}`]);
+      expect(await listTables(knex)).to.deep.equal([]);
+    });
+  });
+
+  describe('input it refuses', function () {
+    it('add-user refuses an invalid email or password in one line with the rule, and adds nobody', async function () {
+      const cases = [
+        { email: 'not-an-email', password: 'password1', line: 'not-an-email is not a valid email' },
+        { email: 'alice@example.com', password: 'short', line: PASSWORD_RULE },
+        // Every failing field, still in one line, even with a line break in the echoed input.
+        {
+          email: 'bad\nline@example.com',
+          password: '',
+          line: `bad line@example.com is not a valid email; ${PASSWORD_RULE}`,
+        },
+      ];
+      await Promise.all(
+        cases.map(async ({ email, password, line }) => {
+          const url = sqliteUrl();
+          const run = await gatehouse(['add-user', email, '--password-stdin'], {
+            env: cliEnv(url),
+            stdin: `${password}\n`,
+          });
+          expectFailure(run, `gatehouse: ${line}`);
+          const knex = createKnex(url);
+          try {
+            expect(await usersIn(knex)).to.deep.equal([]);
+          } finally {
+            await knex.destroy();
+          }
+        }),
+      );
+    });
+
+    it('add-user without --password-stdin and without a terminal says to use --password-stdin', async function () {
+      const url = sqliteUrl();
+      const run = await gatehouse(['add-user', 'alice@example.com'], {
+        env: cliEnv(url),
+        stdin: 'password1\n',
+      });
+      expectFailure(run, 'gatehouse: no terminal to ask for the password on: use --password-stdin');
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
+    it('set-admin with neither or both of --on and --off fails in one line', async function () {
+      const url = sqliteUrl();
+      const [neither, both] = await Promise.all([
+        gatehouse(['set-admin', 'alice@example.com'], { env: cliEnv(url) }),
+        gatehouse(['set-admin', 'alice@example.com', '--on', '--off'], { env: cliEnv(url) }),
+      ]);
+      expectFailure(neither, ONE_FLAG);
+      expectFailure(both, ONE_FLAG);
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
+    it('--help lists the commands and exits 0; an unknown command or migrate action exits 1 in one line', async function () {
+      const url = sqliteUrl();
+      const env = cliEnv(url);
+      const [help, unknown, badAction] = await Promise.all([
+        gatehouse(['--help'], { env }),
+        gatehouse(['frobnicate'], { env }),
+        gatehouse(['migrate', 'nonsense'], { env }),
+      ]);
+
+      expect(help.code, shown(help)).to.equal(0);
+      expect(help.stderr).to.equal('');
+      expect(lines(help.stdout)[0]).to.equal('Usage: gatehouse [options] [command]');
+      for (const command of ['serve', 'migrate', 'add-user', 'set-admin', 'purge-revoked']) {
+        expect(help.stdout).to.match(new RegExp(`^  ${command}\\b`, 'm'));
+      }
+
+      expectFailure(unknown, "error: unknown command 'frobnicate'");
+      expectFailure(
+        badAction,
+        "error: command-argument value 'nonsense' is invalid for argument 'action'. " +
+          'expected latest, rollback or status',
+      );
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+  });
+
+  describe('serve in production', function () {
+    const production = (url: string, overrides: Record<string, string | undefined> = {}) =>
+      cliEnv(url, {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ...overrides,
+      });
+
+    it('refuses to start without a usable JWT_SECRET, in one line that never shows the secret', async function () {
+      const cases = [
+        { secret: undefined, line: 'JWT_SECRET is required in production' },
+        { secret: 'abc', line: 'JWT_SECRET must be at least 32 bytes in production' },
+        {
+          secret: 'secret',
+          line: 'JWT_SECRET is a well-known default: set a random value of at least 32 bytes',
+        },
+        {
+          secret: 'change-me-to-at-least-32-random-bytes',
+          line: 'JWT_SECRET is a well-known default: set a random value of at least 32 bytes',
+        },
+      ];
+      await Promise.all(
+        cases.map(async ({ secret, line }) => {
+          const url = sqliteUrl();
+          const run = await gatehouse(['serve'], {
+            env: production(url, { JWT_SECRET: secret }),
+          });
+          expectFailure(run, `gatehouse: ${line}`);
+          if (secret?.trim()) expect(run.stdout + run.stderr).to.not.include(secret);
+          expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+        }),
+      );
+    });
+
+    it('starts with a strong secret, answers /health/live and exits 0 on SIGTERM', async function () {
+      const secret = randomBytes(48).toString('base64url');
+      const server = await serve(production(sqliteUrl(), { JWT_SECRET: secret }));
+
+      expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const listening = server.logs().find((entry) => entry.msg.includes('listening'));
+      expect(listening).to.deep.include({
+        msg: `Gatehouse listening on ${server.url}`,
+        env: 'production',
+      });
+      const live = await request(server.url, 'GET', '/health/live');
+      expect(live.status).to.equal(200);
+      expect(live.json).to.deep.equal({ status: 'ok' });
+
+      server.child.kill('SIGTERM');
+      const [code, signal] = await server.exit;
+
+      expect([code, signal], server.stderr()).to.deep.equal([0, null]);
+      expect(server.logs().map((entry) => entry.msg)).to.include('shutting down');
+      expect(server.stderr()).to.equal('');
+      expect(server.stdout()).to.not.include(secret);
+    });
+
+    it('on SIGTERM lets a slow request in flight finish with its full response, then exits 0', async function () {
+      const url = sqliteUrl();
+      const password = 'correct horse battery';
+      const server = await serve(
+        production(url, { JWT_SECRET: randomBytes(48).toString('base64url'), BCRYPT_COST: '12' }),
+      );
+      const knex = createKnex(url); // the server has migrated it
+      try {
+        await seedUser(
+          knex,
+          'alice@example.com',
+          await new BcryptPasswordHasher(12).hash(password),
+        );
+      } finally {
+        await knex.destroy();
+      }
+
+      // A keep-alive client; `Expect: 100-continue` tells us when the server has taken the
+      // request in, so the signal lands while it is in flight, before its body is even sent.
+      const agent = new Agent({ keepAlive: true });
+      try {
+        const body = JSON.stringify({ email: 'alice@example.com', password });
+        const login = httpRequest(`${server.url}/api/v1/auth/login`, {
+          method: 'POST',
+          agent,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': String(Buffer.byteLength(body)),
+            Expect: '100-continue',
+          },
+        });
+        const reply = new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>(
+          (resolve, reject) => {
+            login.once('error', reject);
+            login.once('response', (response) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => (text += chunk));
+              response.once('error', reject);
+              response.once('end', () =>
+                resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
+              );
+            });
+          },
+        );
+        const accepted = new Promise<void>((resolve) => login.once('continue', resolve));
+        login.flushHeaders();
+        await accepted;
+
+        server.child.kill('SIGTERM');
+        await server.waitForLog(
+          'that it is shutting down',
+          (entry) => entry.msg === 'shutting down',
+        );
+        login.end(body); // the slow part (bcrypt at cost 12) now runs during the shutdown
+
+        const response = await reply;
+        expect(response.status, response.text).to.equal(200);
+        const json = JSON.parse(response.text) as Record<string, unknown>;
+        expect(json).to.include({ status: 'success', message: 'successfully logged in' });
+        expect(json.access_token).to.be.a('string');
+        // A kept-alive connection would hold the process open until the client let go.
+        expect(response.headers.connection).to.equal('close');
+
+        const [code, signal] = await server.exit;
+        expect([code, signal], server.stderr()).to.deep.equal([0, null]);
+        const requestLog = server.logs().find((entry) => entry.msg === 'request');
+        expect(requestLog).to.deep.include({ path: '/api/v1/auth/login', status: 200 });
+      } finally {
+        agent.destroy();
+      }
+    });
+  });
+});

@@ -1,0 +1,96 @@
+import { loadConfig } from '../../../src/adapters/config/config.js';
+import { buildContainer, TOKENS } from '../../../src/main/container.js';
+import { createLogger, type RunningServer } from '../../../src/main/server.js';
+import { expect } from '../../support/chai.js';
+import { sqliteUrl } from '../../support/databases.js';
+import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
+
+const INTERNAL_ERROR = '{"status":"error","message":"Internal server error"}';
+
+describe('composition root', function () {
+  it('resolves every token to a value, the same instance on every get', async function () {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: sqliteUrl(),
+        JWT_SECRET: TEST_SECRET,
+        LOG_LEVEL: 'silent',
+      },
+      { envFile: false },
+    );
+    const logger = createLogger(config);
+    const container = buildContainer(config, logger);
+    try {
+      const tokens = Object.entries(TOKENS);
+      expect(tokens).to.have.length.greaterThan(0);
+      for (const [name, token] of tokens) {
+        const first: unknown = container.get(token);
+        expect(first, name).to.not.equal(undefined);
+        expect(first, name).to.not.equal(null);
+        expect(container.get(token), `${name} is a singleton`).to.equal(first);
+      }
+      expect(container.get(TOKENS.Config)).to.equal(config);
+      expect(container.get(TOKENS.Logger)).to.equal(logger);
+    } finally {
+      await container.get(TOKENS.Knex).destroy();
+    }
+  });
+
+  it('gives each container its own instances', async function () {
+    const config = loadConfig(
+      { NODE_ENV: 'test', DATABASE_URL: sqliteUrl(), LOG_LEVEL: 'silent' },
+      { envFile: false },
+    );
+    const first = buildContainer(config, createLogger(config));
+    const second = buildContainer(config, createLogger(config));
+    try {
+      expect(second.get(TOKENS.Knex)).to.not.equal(first.get(TOKENS.Knex));
+      expect(second.get(TOKENS.LogIn)).to.not.equal(first.get(TOKENS.LogIn));
+    } finally {
+      await first.get(TOKENS.Knex).destroy();
+      await second.get(TOKENS.Knex).destroy();
+    }
+  });
+});
+
+describe('server when the database stops answering', function () {
+  let running: RunningServer | undefined;
+
+  const server = () => {
+    if (running === undefined) throw new Error('the server runs only inside tests');
+    return running;
+  };
+
+  beforeEach(async function () {
+    running = await startTestServer(sqliteUrl());
+    const ready = await request(server().url, 'GET', '/health/ready');
+    expect(ready.status, 'ready while the database answers').to.equal(200);
+    await server().container.get(TOKENS.Knex).destroy();
+  });
+
+  afterEach(async function () {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('stays live but answers /health/ready with 503 Database unavailable', async function () {
+    const live = await request(server().url, 'GET', '/health/live');
+    expect(live.status).to.equal(200);
+
+    const ready = await request(server().url, 'GET', '/health/ready');
+    expect(ready.status).to.equal(503);
+    expect(ready.json).to.deep.equal({ status: 'error', message: 'Database unavailable' });
+  });
+
+  it('answers a request that needs the database with a bare 500, no stack and no SQL', async function () {
+    const response = await fetch(`${server().url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@example.com', password: 'password1' }),
+    });
+
+    expect(response.status).to.equal(500);
+    expect(response.headers.get('content-type')).to.match(/^application\/json/);
+    expect(await response.text()).to.equal(INTERNAL_ERROR);
+  });
+});
