@@ -18,8 +18,12 @@ export class AuthenticateRequest {
   async execute(token: string | null): Promise<Actor> {
     if (token === null) throw tokenError('UNAUTHENTICATED');
     const claims = await this.tokens.verify(token);
-    if (await this.revoked.isRevoked(claims.tokenId)) throw tokenError('TOKEN_REVOKED');
-    const user = await this.users.findByPublicId(claims.subject);
+    // Two independent lookups: one round trip of latency instead of two.
+    const [revoked, user] = await Promise.all([
+      this.revoked.isRevoked(claims.tokenId),
+      this.users.findByPublicId(claims.subject),
+    ]);
+    if (revoked) throw tokenError('TOKEN_REVOKED');
     if (!user) throw tokenError('TOKEN_INVALID');
     return { user, token: claims };
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -25,6 +26,7 @@ import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
 import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
   type AttemptLimiter,
@@ -75,6 +77,12 @@ export const TOKENS = {
 /** The brute-force window of the contract: 15 minutes. */
 export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
 
+/** One hash at a time per core, leaving the rest of libuv's thread pool to everything else. */
+function hashingSlots(): number {
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  return Math.max(1, Math.min(availableParallelism(), threads - 1));
+}
+
 /**
  * The composition root: the only place that knows adapters and use cases together. To swap an
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
@@ -87,7 +95,9 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl));
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
-  c.bind(TOKENS.PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptCost));
+  c.bind(TOKENS.PasswordHasher).toConstantValue(
+    new ThrottledPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), hashingSlots()),
+  );
   c.bind(TOKENS.LoginFailureLimiter).toConstantValue(
     new MemoryAttemptLimiter(config.loginMaxFailures, AUTH_LIMIT_WINDOW_SECONDS),
   );
