@@ -50,7 +50,12 @@ export class LogIn {
 
   /** A hash made once with the configured hasher and cost, verified against for unknown emails. */
   private hashOfNoPassword(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash('gatehouse: no account has this password');
+    this.dummyHash ??= this.hasher
+      .hash('gatehouse: no account has this password')
+      .catch((error: unknown) => {
+        this.dummyHash = undefined; // a failed attempt is not remembered: the next login retries
+        throw error;
+      });
     return this.dummyHash;
   }
 }

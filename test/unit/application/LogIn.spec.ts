@@ -152,3 +152,23 @@ describe('LogIn brute-force limit', () => {
     await core.logIn.execute({ email: 'bob@example.com', password: 'password1' });
   });
 });
+
+describe('LogIn dummy hash', () => {
+  it('does not remember a failure to make the dummy hash', async () => {
+    const core = await withAlice();
+    const hash = core.hasher.hash.bind(core.hasher);
+    let calls = 0;
+    core.hasher.hash = async (password: string) => {
+      calls += 1;
+      if (calls === 1) throw new Error('hasher unavailable');
+      return hash(password);
+    };
+    const unknown = { email: 'nobody@example.com', password: 'password1' };
+    await expect(core.logIn.execute(unknown)).to.be.rejectedWith('hasher unavailable');
+    await expectDomainError(
+      core.logIn.execute(unknown),
+      'BAD_CREDENTIALS',
+      BAD_CREDENTIALS_MESSAGE,
+    );
+  });
+});
