@@ -45,6 +45,10 @@ export class LogIn {
       throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
     }
     await this.failures.reset(email);
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      // While the password is at hand: move the account to the configured algorithm and cost.
+      await this.users.setPasswordHash(user.publicId, await this.hasher.hash(input.password));
+    }
     return this.issuer.issue(user);
   }
 

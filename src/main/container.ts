@@ -23,9 +23,11 @@ import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedToken
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
 import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter.js';
+import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
 import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
@@ -84,6 +86,18 @@ function hashingSlots(): number {
 }
 
 /**
+ * Hashes with PASSWORD_HASHER and still verifies the other format, so switching locks nobody out;
+ * each account moves to the configured algorithm and cost at its next login.
+ */
+function passwordHasher(config: Config): PasswordHasher {
+  const bcrypt = new BcryptPasswordHasher(config.bcryptCost);
+  const argon2id = new Argon2PasswordHasher();
+  return config.passwordHasher === 'argon2id'
+    ? new MultiFormatPasswordHasher(argon2id, [bcrypt])
+    : new MultiFormatPasswordHasher(bcrypt, [argon2id]);
+}
+
+/**
  * The composition root: the only place that knows adapters and use cases together. To swap an
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
  */
@@ -96,7 +110,7 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
-    new ThrottledPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), hashingSlots()),
+    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
   );
   c.bind(TOKENS.LoginFailureLimiter).toConstantValue(
     new MemoryAttemptLimiter(config.loginMaxFailures, AUTH_LIMIT_WINDOW_SECONDS),

@@ -26,9 +26,18 @@ export interface Config {
   readonly loginMaxFailures: number;
   /** 0 disables the limit. */
   readonly authMaxRequests: number;
-  readonly passwordHasher: 'bcrypt';
-  readonly jwtAlg: 'HS256';
+  readonly passwordHasher: PasswordHasherName;
+  readonly jwtAlg: JwtAlg;
+  /** PKCS#8 PEM private key that signs tokens (EdDSA/ES256 only; required with them). */
+  readonly jwtPrivateKeyFile: string | null;
+  /** Public keys (PEM) of retired signing keys, still accepted until their tokens expire. */
+  readonly jwtPreviousKeysFile: string | null;
 }
+
+export type PasswordHasherName = 'bcrypt' | 'argon2id';
+export type JwtAlg = 'HS256' | 'EdDSA' | 'ES256';
+const PASSWORD_HASHERS: readonly PasswordHasherName[] = ['bcrypt', 'argon2id'];
+const JWT_ALGS: readonly JwtAlg[] = ['HS256', 'EdDSA', 'ES256'];
 
 /** Why the configuration is unusable, in one line that never contains the secret. */
 export class ConfigError extends Error {
@@ -55,7 +64,12 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'silent',
 ];
 
-const DEFAULTS: Record<NodeEnv, Omit<Config, 'env' | 'jwtSecret' | 'generatedSecret'>> = {
+type Defaults = Omit<
+  Config,
+  'env' | 'jwtSecret' | 'generatedSecret' | 'jwtPrivateKeyFile' | 'jwtPreviousKeysFile'
+>;
+
+const DEFAULTS: Record<NodeEnv, Defaults> = {
   production: defaultsFor('0.0.0.0', 'sqlite:./var/gatehouse.sqlite', 3600, 12, 'info'),
   development: defaultsFor('127.0.0.1', 'sqlite:./var/gatehouse.sqlite', 900, 10, 'info'),
   test: defaultsFor('127.0.0.1', 'sqlite:./var/gatehouse-test.sqlite', 900, 4, 'silent'),
@@ -67,7 +81,7 @@ function defaultsFor(
   tokenTtlSeconds: number,
   bcryptCost: number,
   logLevel: LogLevel,
-): Omit<Config, 'env' | 'jwtSecret' | 'generatedSecret'> {
+): Defaults {
   return {
     host,
     port: 3000,
@@ -118,7 +132,16 @@ export function loadConfig(
 
   const nodeEnv = oneOf('NODE_ENV', get('NODE_ENV') ?? 'development', NODE_ENVS);
   const defaults = DEFAULTS[nodeEnv];
-  const { jwtSecret, generatedSecret } = secret(nodeEnv, vars['JWT_SECRET']);
+  const jwtAlg = caseInsensitive('JWT_ALG', get('JWT_ALG') ?? defaults.jwtAlg, JWT_ALGS);
+  const jwtPrivateKeyFile = get('JWT_PRIVATE_KEY_FILE') ?? null;
+  if (jwtAlg !== 'HS256' && jwtPrivateKeyFile === null) {
+    throw new ConfigError(`JWT_PRIVATE_KEY_FILE is required with JWT_ALG=${jwtAlg}`);
+  }
+  // The secret signs tokens only with HS256; with a key pair, production needs none.
+  const { jwtSecret, generatedSecret } =
+    jwtAlg === 'HS256'
+      ? secret(nodeEnv, vars['JWT_SECRET'])
+      : { jwtSecret: '', generatedSecret: false };
 
   return {
     env: nodeEnv,
@@ -137,11 +160,15 @@ export function loadConfig(
     trustProxy: boolean('TRUST_PROXY', get('TRUST_PROXY'), defaults.trustProxy),
     loginMaxFailures: int('LOGIN_MAX_FAILURES', defaults.loginMaxFailures, 0),
     authMaxRequests: int('AUTH_MAX_REQUESTS', defaults.authMaxRequests, 0),
-    passwordHasher: onlySupported('PASSWORD_HASHER', get('PASSWORD_HASHER'), 'bcrypt', [
-      'argon2id',
-    ]),
-    // JWT_PRIVATE_KEY_FILE and JWT_PREVIOUS_KEYS_FILE only matter for the asymmetric algorithms.
-    jwtAlg: onlySupported('JWT_ALG', get('JWT_ALG'), 'HS256', ['EdDSA', 'ES256']),
+    passwordHasher: caseInsensitive(
+      'PASSWORD_HASHER',
+      get('PASSWORD_HASHER') ?? defaults.passwordHasher,
+      PASSWORD_HASHERS,
+    ),
+    jwtAlg,
+    // The key files only matter for the asymmetric algorithms; HS256 ignores them.
+    jwtPrivateKeyFile: jwtAlg === 'HS256' ? null : jwtPrivateKeyFile,
+    jwtPreviousKeysFile: jwtAlg === 'HS256' ? null : (get('JWT_PREVIOUS_KEYS_FILE') ?? null),
   };
 }
 
@@ -210,19 +237,10 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   return found;
 }
 
-/** The algorithms the contract names but this build does not implement yet get their own message. */
-function onlySupported<T extends string>(
-  name: string,
-  raw: string | undefined,
-  supported: T,
-  planned: readonly string[],
-): T {
-  if (raw === undefined || raw.toLowerCase() === supported.toLowerCase()) return supported;
-  const plan = planned.find((value) => value.toLowerCase() === raw.toLowerCase());
-  if (plan !== undefined) {
-    throw new ConfigError(`${name}=${plan} is not supported yet in this build; use ${supported}`);
-  }
-  throw new ConfigError(`${name} must be ${[supported, ...planned].join(' or ')}`);
+function caseInsensitive<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value.toLowerCase() === raw.toLowerCase());
+  if (found === undefined) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}`);
+  return found;
 }
 
 function databaseUrl(raw: string): string {

@@ -22,6 +22,10 @@ export class ThrottledPasswordHasher implements PasswordHasher {
     return this.limit(() => this.inner.hash(password));
   }
 
+  needsRehash(hash: string): boolean {
+    return this.inner.needsRehash(hash);
+  }
+
   verify(password: string, hash: string): Promise<boolean> {
     return this.limit(() => this.inner.verify(password, hash));
   }

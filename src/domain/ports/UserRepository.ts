@@ -8,4 +8,6 @@ export interface UserRepository {
   findByPublicId(publicId: string): Promise<User | null>;
   /** Returns false when no such user exists. */
   setAdmin(publicId: string, admin: boolean): Promise<boolean>;
+  /** Replaces the stored password hash (an upgrade to the current algorithm or cost). */
+  setPasswordHash(publicId: string, passwordHash: string): Promise<void>;
 }

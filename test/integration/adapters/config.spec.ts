@@ -50,6 +50,8 @@ describe('loadConfig', () => {
         authMaxRequests: 300,
         passwordHasher: 'bcrypt',
         jwtAlg: 'HS256',
+        jwtPrivateKeyFile: null,
+        jwtPreviousKeysFile: null,
       });
     });
 
@@ -133,6 +135,8 @@ describe('loadConfig', () => {
         authMaxRequests: 0,
         passwordHasher: 'bcrypt',
         jwtAlg: 'HS256',
+        jwtPrivateKeyFile: null,
+        jwtPreviousKeysFile: null,
       });
     });
 
@@ -212,26 +216,16 @@ describe('loadConfig', () => {
       ['CORS_ORIGINS scheme', { CORS_ORIGINS: 'ftp://a.example.com' }, /^CORS_ORIGINS must be/],
       ['CORS_ORIGINS wildcard', { CORS_ORIGINS: '*' }, /^CORS_ORIGINS must be/],
       [
-        'PASSWORD_HASHER argon2id',
-        { PASSWORD_HASHER: 'argon2id' },
-        /^PASSWORD_HASHER=argon2id is not supported yet in this build; use bcrypt$/,
-      ],
-      [
         'PASSWORD_HASHER other',
         { PASSWORD_HASHER: 'md5' },
-        /^PASSWORD_HASHER must be bcrypt or argon2id$/,
+        /^PASSWORD_HASHER must be one of bcrypt, argon2id$/,
       ],
       [
-        'JWT_ALG EdDSA',
+        'JWT_ALG EdDSA without a private key file',
         { JWT_ALG: 'EdDSA' },
-        /^JWT_ALG=EdDSA is not supported yet in this build; use HS256$/,
+        /^JWT_PRIVATE_KEY_FILE is required with JWT_ALG=EdDSA$/,
       ],
-      [
-        'JWT_ALG ES256',
-        { JWT_ALG: 'ES256' },
-        /^JWT_ALG=ES256 is not supported yet in this build; use HS256$/,
-      ],
-      ['JWT_ALG other', { JWT_ALG: 'none' }, /^JWT_ALG must be HS256 or EdDSA or ES256$/],
+      ['JWT_ALG other', { JWT_ALG: 'none' }, /^JWT_ALG must be one of HS256, EdDSA, ES256$/],
     ];
     for (const [name, env, pattern] of cases) {
       it(`refuses ${name}`, () => expectConfigError(env, pattern));
@@ -354,5 +348,33 @@ describe('loadConfig', () => {
       loadConfig({}, { envFile: file });
       expect(process.env['GATEHOUSE_CONFIG_SPEC_MARKER']).to.equal(undefined);
     });
+  });
+});
+
+describe('loadConfig: hashing and signing algorithms', () => {
+  const load = (env: Record<string, string>) => loadConfig(env, { envFile: false });
+
+  it('selects argon2id in any case', () => {
+    expect(load({ PASSWORD_HASHER: 'Argon2ID' }).passwordHasher).to.equal('argon2id');
+  });
+
+  it('takes a key pair instead of a secret for EdDSA and ES256, even in production', () => {
+    const config = load({
+      NODE_ENV: 'production',
+      JWT_ALG: 'es256',
+      JWT_PRIVATE_KEY_FILE: '/keys/current.pem',
+      JWT_PREVIOUS_KEYS_FILE: '/keys/previous.pem',
+    });
+    expect(config).to.deep.include({
+      jwtAlg: 'ES256',
+      jwtPrivateKeyFile: '/keys/current.pem',
+      jwtPreviousKeysFile: '/keys/previous.pem',
+      generatedSecret: false,
+    });
+  });
+
+  it('ignores key files with HS256', () => {
+    const config = load({ JWT_PRIVATE_KEY_FILE: '/keys/current.pem' });
+    expect(config.jwtPrivateKeyFile).to.equal(null);
   });
 });

@@ -115,4 +115,17 @@ export function userRepositoryContract(makeRepo: () => UserRepository): void {
   it('reports false when setting the admin flag of an unknown user', async function () {
     expect(await repo.setAdmin(randomUUID(), true)).to.equal(false);
   });
+
+  it('replaces the password hash of that user only', async function () {
+    const target = aUser({ email: 'target@example.com' });
+    const bystander = aUser({ email: 'bystander@example.com' });
+    await repo.add(target);
+    await repo.add(bystander);
+    await repo.setPasswordHash(target.publicId, '$argon2id$v=19$new');
+    expect(await repo.findByPublicId(target.publicId)).to.deep.equal({
+      ...target,
+      passwordHash: '$argon2id$v=19$new',
+    });
+    expect(await repo.findByPublicId(bystander.publicId)).to.deep.equal(bystander);
+  });
 }

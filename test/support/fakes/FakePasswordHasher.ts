@@ -8,6 +8,10 @@ export class FakePasswordHasher implements PasswordHasher {
     return `hashed:${password}`;
   }
 
+  needsRehash(hash: string): boolean {
+    return !hash.startsWith('hashed:');
+  }
+
   async verify(password: string, hash: string): Promise<boolean> {
     this.verifications += 1;
     return hash === `hashed:${password}`;

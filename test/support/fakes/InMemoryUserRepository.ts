@@ -27,6 +27,11 @@ export class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  async setPasswordHash(publicId: string, passwordHash: string): Promise<void> {
+    const found = this.byId.get(publicId);
+    if (found) this.byId.set(publicId, { ...found, passwordHash });
+  }
+
   /** Test helper: simulates a user deleted from the database behind the service's back. */
   delete(publicId: string): void {
     this.byId.delete(publicId);

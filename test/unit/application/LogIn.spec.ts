@@ -172,3 +172,32 @@ describe('LogIn dummy hash', () => {
     );
   });
 });
+
+describe('LogIn rehashing', () => {
+  it('moves a hash of another algorithm or cost to the current one on a successful login', async () => {
+    const core = await withAlice();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.setPasswordHash(alice!.publicId, 'legacy:password1');
+    core.hasher.verify = async (password, hash) =>
+      hash === 'legacy:password1' ? password === 'password1' : hash === `hashed:${password}`;
+
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
+      'hashed:password1',
+    );
+  });
+
+  it('never rehashes on a failed login', async () => {
+    const core = await withAlice();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.setPasswordHash(alice!.publicId, 'legacy:password1');
+    await expectDomainError(
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }),
+      'BAD_CREDENTIALS',
+      BAD_CREDENTIALS_MESSAGE,
+    );
+    expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
+      'legacy:password1',
+    );
+  });
+});

@@ -46,6 +46,10 @@ export class KnexUserRepository implements UserRepository {
     return updated > 0;
   }
 
+  async setPasswordHash(publicId: string, passwordHash: string): Promise<void> {
+    await this.users().where({ public_id: publicId }).update({ password_hash: passwordHash });
+  }
+
   private users(): Knex.QueryBuilder<UserRow> {
     return this.knex<UserRow>('users');
   }
