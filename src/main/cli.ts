@@ -2,6 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
 import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
+import { generateKeyFile } from '../adapters/security/generateKeyFile.js';
+import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
 import {
   migrateLatest,
   migrateRollback,
@@ -56,6 +58,12 @@ async function newPassword(fromStdin: boolean): Promise<string> {
 function migrateAction(value: string): 'latest' | 'rollback' | 'status' {
   if (value === 'latest' || value === 'rollback' || value === 'status') return value;
   throw new InvalidArgumentError('expected latest, rollback or status');
+}
+
+function keyAlg(value: string): AsymmetricAlg {
+  const alg = (['EdDSA', 'ES256'] as const).find((a) => a.toLowerCase() === value.toLowerCase());
+  if (alg === undefined) throw new InvalidArgumentError('expected EdDSA or ES256');
+  return alg;
 }
 
 const program = new Command('gatehouse')
@@ -146,6 +154,16 @@ program
   .action(async () => {
     const purged = await withDatabase((c) => c.get(TOKENS.PurgeRevokedTokens).execute());
     console.log(`purged ${purged} expired revocation${purged === 1 ? '' : 's'}`);
+  });
+
+program
+  .command('keys')
+  .description('manage the key pairs that sign tokens with JWT_ALG=EdDSA or ES256')
+  .command('generate')
+  .description('write a new private key file (mode 0600) into the current directory')
+  .requiredOption('--alg <alg>', 'EdDSA | ES256', keyAlg)
+  .action(async (options: { alg: AsymmetricAlg }) => {
+    console.log(await generateKeyFile(options.alg, process.cwd()));
   });
 
 program.exitOverride();

@@ -17,7 +17,7 @@ import { PutWidget } from '../application/PutWidget.js';
 import { RegisterUser } from '../application/RegisterUser.js';
 import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
-import type { Config } from '../adapters/config/config.js';
+import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex } from '../adapters/persistence/knex/createKnex.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
@@ -26,7 +26,8 @@ import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
-import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import { JoseTokenService, type TokenSigning } from '../adapters/security/JoseTokenService.js';
+import { loadSigningKeys, publicJwks, type PublicJwk } from '../adapters/security/signingKeys.js';
 import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
 import {
@@ -56,6 +57,10 @@ export const TOKENS = {
   WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
+  /** The HS256 secret, or the EdDSA/ES256 key pair and retired keys (read when first needed). */
+  TokenSigning: token<TokenSigning>('TokenSigning'),
+  /** What /.well-known/jwks.json publishes: the public keys, current first; none with HS256. */
+  PublicJwks: token<readonly PublicJwk[]>('PublicJwks'),
   AccessTokenIssuer: token<AccessTokenIssuer>('AccessTokenIssuer'),
   AddUser: token<AddUser>('AddUser'),
   RegisterUser: token<RegisterUser>('RegisterUser'),
@@ -130,16 +135,21 @@ export function buildContainer(config: Config, logger: Logger): Container {
     (knex: Knex) => new KnexWidgetRepository(knex),
     [TOKENS.Knex],
   );
+  c.bind(TOKENS.TokenSigning).toResolvedValue(() => tokenSigning(config));
+  c.bind(TOKENS.PublicJwks).toResolvedValue(
+    (signing: TokenSigning) => (signing.alg === 'HS256' ? [] : publicJwks(signing)),
+    [TOKENS.TokenSigning],
+  );
   c.bind(TOKENS.TokenService).toResolvedValue(
-    (clock: Clock) =>
+    (clock: Clock, signing: TokenSigning) =>
       new JoseTokenService({
-        secret: config.jwtSecret,
+        signing,
         issuer: config.jwtIssuer,
         audience: config.jwtAudience,
         clock,
         clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
       }),
-    [TOKENS.Clock],
+    [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
   c.bind(TOKENS.AccessTokenIssuer).toResolvedValue(
@@ -212,4 +222,13 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.WidgetRepository],
   );
   return c;
+}
+
+/** HS256 signs with the secret; EdDSA/ES256 read their key files (a one-line Error if unusable). */
+function tokenSigning(config: Config): TokenSigning {
+  if (config.jwtAlg === 'HS256') return { alg: 'HS256', secret: config.jwtSecret };
+  if (config.jwtPrivateKeyFile === null) {
+    throw new ConfigError(`JWT_PRIVATE_KEY_FILE is required with JWT_ALG=${config.jwtAlg}`);
+  }
+  return loadSigningKeys(config.jwtAlg, config.jwtPrivateKeyFile, config.jwtPreviousKeysFile);
 }

@@ -31,6 +31,8 @@ export async function startServer(
   logger = createLogger(config),
 ): Promise<RunningServer> {
   const container = buildContainer(config, logger);
+  // Read the signing keys first: a bad key file stops the start before the database is touched.
+  const publicJwks = container.get(TOKENS.PublicJwks);
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
     const applied = await migrateLatest(knex);
@@ -60,6 +62,7 @@ export async function startServer(
       authRealm: config.authRealm,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
+      publicJwks,
       isReady: async () => {
         await knex.raw('select 1');
         return true;

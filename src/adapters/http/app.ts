@@ -7,7 +7,9 @@ import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import { requestBody } from './body.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler, unmatchedRoutes } from './errors.js';
+import type { PublicJwk } from '../security/signingKeys.js';
 import { addHealthRoutes } from './healthRoutes.js';
+import { addJwksRoutes } from './jwksRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
 
 export interface HttpOptions {
@@ -18,6 +20,8 @@ export interface HttpOptions {
   trustProxy: boolean;
   /** Whether the database answers, for /health/ready. */
   isReady: () => Promise<boolean>;
+  /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
+  publicJwks: readonly PublicJwk[];
 }
 
 export type HttpUseCases = AuthUseCases & WidgetUseCases;
@@ -66,6 +70,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   addAuthRoutes(router, useCases);
   addWidgetRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
+  addJwksRoutes(router, options.publicJwks);
 
   app.use(requestContext(options.logger));
   app.use(errorHandler(options.authRealm));

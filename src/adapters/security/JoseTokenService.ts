@@ -1,34 +1,70 @@
+import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { JWTPayload } from 'jose';
+import type { CompactJWSHeaderParameters, JWTPayload } from 'jose';
 import { tokenError } from '../../domain/index.js';
 import type { AccessTokenClaims, Clock, TokenService } from '../../domain/index.js';
+import type { SigningKeys } from './signingKeys.js';
 
-const ALG = 'HS256';
-/** RFC 9068 access-token type, so no other JWT signed with the same secret passes as one. */
+/** RFC 9068 access-token type, so no other JWT signed with the same key passes as one. */
 const TYP = 'at+jwt';
 
 function isWholeSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
-export interface JoseTokenServiceOptions {
-  readonly secret: string;
+/** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
+export type TokenSigning = { readonly alg: 'HS256'; readonly secret: string } | SigningKeys;
+
+interface CommonOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly clock: Clock;
   readonly clockToleranceSeconds?: number;
 }
 
+export interface JoseTokenServiceOptions extends CommonOptions {
+  readonly signing: TokenSigning;
+}
+
+/**
+ * Signs and verifies access tokens. The accepted algorithm is exactly the configured one, so a
+ * token in another (say HS256 "signed" with the public key as secret) never reaches a key. With
+ * a key pair, tokens carry the signing key's `kid`, and verification picks the key by `kid` among
+ * the current and previous keys: an unknown or missing `kid` is invalid (every token this service
+ * signs with a key pair has one, so nothing needs a fallback).
+ */
 export class JoseTokenService implements TokenService {
-  private readonly key: Uint8Array;
+  private readonly alg: TokenSigning['alg'];
+  private readonly signingKey: Uint8Array | KeyObject;
+  private readonly kid: string | undefined;
+  private readonly verificationKey: (header: CompactJWSHeaderParameters) => Uint8Array | KeyObject;
   private readonly issuer: string;
   private readonly audience: string;
   private readonly clock: Clock;
   private readonly tolerance: number;
 
   constructor(options: JoseTokenServiceOptions) {
-    if (options.secret === '') throw new Error('JoseTokenService needs a non-empty secret');
-    this.key = new TextEncoder().encode(options.secret);
+    const { signing } = options;
+    this.alg = signing.alg;
+    if (signing.alg === 'HS256') {
+      if (signing.secret === '') throw new Error('JoseTokenService needs a non-empty secret');
+      const secret = new TextEncoder().encode(signing.secret);
+      this.signingKey = secret;
+      this.kid = undefined;
+      this.verificationKey = () => secret;
+    } else {
+      this.signingKey = signing.current.privateKey;
+      this.kid = signing.current.kid;
+      const byKid = new Map(
+        [signing.current, ...signing.previous].map((key) => [key.kid, key.publicKey]),
+      );
+      this.verificationKey = ({ kid }) => {
+        const key = typeof kid === 'string' ? byKid.get(kid) : undefined;
+        // jose passes this on, and verify turns it into TOKEN_INVALID like any other failure.
+        if (key === undefined) throw new Error('no key with this kid');
+        return key;
+      };
+    }
     this.issuer = options.issuer;
     this.audience = options.audience;
     this.clock = options.clock;
@@ -37,22 +73,27 @@ export class JoseTokenService implements TokenService {
 
   async sign(claims: AccessTokenClaims): Promise<string> {
     return new SignJWT({ admin: claims.admin })
-      .setProtectedHeader({ alg: ALG, typ: TYP })
+      .setProtectedHeader(
+        this.kid === undefined
+          ? { alg: this.alg, typ: TYP }
+          : { alg: this.alg, typ: TYP, kid: this.kid },
+      )
       .setSubject(claims.subject)
       .setIssuedAt(claims.issuedAt)
       .setExpirationTime(claims.expiresAt)
       .setJti(claims.tokenId)
       .setIssuer(this.issuer)
       .setAudience(this.audience)
-      .sign(this.key);
+      .sign(this.signingKey);
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
     const now = this.clock.now();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, {
-        algorithms: [ALG],
+      ({ payload } = await jwtVerify(token, this.verificationKey, {
+        // jose checks the header's alg against this list before it asks for a key.
+        algorithms: [this.alg],
         typ: TYP,
         issuer: this.issuer,
         audience: this.audience,

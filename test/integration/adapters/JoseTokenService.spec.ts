@@ -22,7 +22,7 @@ describe('JoseTokenService', () => {
   beforeEach(() => {
     clock = new FixedClock(START);
     service = new JoseTokenService({
-      secret: SECRET,
+      signing: { alg: 'HS256', secret: SECRET },
       issuer: 'gatehouse',
       audience: 'gatehouse-api',
       clock,
@@ -134,7 +134,7 @@ describe('JoseTokenService', () => {
 
     it('rejects a token signed with another secret', async () => {
       const other = new JoseTokenService({
-        secret: `${SECRET}-other`,
+        signing: { alg: 'HS256', secret: `${SECRET}-other` },
         issuer: 'gatehouse',
         audience: 'gatehouse-api',
         clock,

@@ -4,7 +4,7 @@ import {
   type SpawnOptionsWithoutStdio,
 } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -578,6 +578,53 @@ describe('gatehouse CLI', function () {
       expect(server.logs().map((entry) => entry.msg)).to.include('shutting down');
       expect(server.stderr()).to.equal('');
       expect(server.stdout()).to.not.include(secret);
+    });
+
+    it('keys generate writes a 0600 key that production serve signs with and publishes', async function () {
+      const generated = await gatehouse(['keys', 'generate', '--alg', 'eddsa'], {
+        env: cliEnv(sqliteUrl()),
+      });
+      expect(generated.code, shown(generated)).to.equal(0);
+      const keyFile = lines(generated.stdout)[0] ?? '';
+      expect(keyFile).to.match(new RegExp(`^${cwd()}/gatehouse-EdDSA-[\\w-]+\\.pem$`));
+      expect(statSync(keyFile).mode & 0o777).to.equal(0o600);
+
+      const server = await serve(
+        production(sqliteUrl(), {
+          JWT_SECRET: undefined,
+          JWT_ALG: 'EdDSA',
+          JWT_PRIVATE_KEY_FILE: keyFile,
+        }),
+      );
+      try {
+        const jwks = await request(server.url, 'GET', '/.well-known/jwks.json');
+        expect(jwks.status).to.equal(200);
+        const [key] = jwks.json.keys as Array<Record<string, string>>;
+        expect(key).to.include({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+        expect(key).to.not.have.property('d');
+
+        const registered = await request(server.url, 'POST', '/api/v1/auth/register', {
+          json: { email: 'keys@example.com', password: 'password1' },
+        });
+        const token = registered.json.access_token as string;
+        const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
+        expect(header).to.deep.equal({ alg: 'EdDSA', typ: 'at+jwt', kid: key?.kid });
+        const me = await request(server.url, 'GET', '/api/v1/auth/user', { token });
+        expect(me.status).to.equal(200);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exit;
+      }
+    });
+
+    it('keys generate refuses an algorithm it does not know, in one line', async function () {
+      const run = await gatehouse(['keys', 'generate', '--alg', 'RS256'], {
+        env: cliEnv(sqliteUrl()),
+      });
+      expectFailure(
+        run,
+        "error: option '--alg <alg>' argument 'RS256' is invalid. expected EdDSA or ES256",
+      );
     });
 
     it('on SIGTERM lets a slow request in flight finish with its full response, then exits 0', async function () {

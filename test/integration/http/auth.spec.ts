@@ -466,6 +466,12 @@ describeEachServer('auth API', (api) => {
       expect(generated.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
     });
 
+    it('publishes no JWKS with HS256: a JSON 404', async () => {
+      const reply = await api.request('GET', '/.well-known/jwks.json');
+      expect(reply.status).to.equal(404);
+      expect(reply.json.status).to.equal('fail');
+    });
+
     it('answers /health/live and /health/ready with 200', async () => {
       expect((await api.request('GET', '/health/live')).status).to.equal(200);
       const ready = await api.request('GET', '/health/ready');
