@@ -16,7 +16,7 @@ export interface HttpOptions {
   logger: Logger;
   authRealm: string;
   corsOrigins: readonly string[];
-  /** Honour X-Forwarded-Proto/-Host/-For (only behind a proxy that sets them). */
+  /** Honour X-Forwarded-Proto/-Host/-For (only behind one proxy that sets them). */
   trustProxy: boolean;
   /** Whether the database answers, for /health/ready. */
   isReady: () => Promise<boolean>;
@@ -64,7 +64,9 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
 }
 
 export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<GatehouseState> {
-  const app = new Koa<GatehouseState>({ proxy: options.trustProxy });
+  // Behind a trusted proxy, the client is the address that proxy appended to X-Forwarded-For
+  // (the last entry): earlier entries are whatever the client chose to send.
+  const app = new Koa<GatehouseState>({ proxy: options.trustProxy, maxIpsCount: 1 });
   app.silent = true;
   const router = new Router<GatehouseState>();
   addAuthRoutes(router, useCases);

@@ -48,6 +48,15 @@ describeEachServer(
 
       expect((await registerFrom(api, '10.0.1.2', 'other@example.com')).status).to.equal(201);
     });
+
+    it('counts the address the proxy appended, whatever the client put before it', async () => {
+      for (let i = 0; i < 5; i += 1) {
+        const spoofed = `198.51.100.${i}, 10.0.2.1`;
+        expect((await registerFrom(api, spoofed, `spoof${i}@example.com`)).status).to.equal(201);
+      }
+      const limited = await registerFrom(api, '203.0.113.9, 10.0.2.1', 'spoof9@example.com');
+      expect(limited.status).to.equal(429);
+    });
   },
   { LOGIN_MAX_FAILURES: '3', AUTH_MAX_REQUESTS: '5', TRUST_PROXY: '1' },
 );
