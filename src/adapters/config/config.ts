@@ -113,6 +113,8 @@ const KNOWN_DEFAULT_SECRETS = new Set([
   'change-me-to-at-least-32-random-bytes',
 ]);
 const MIN_SECRET_BYTES = 32;
+/** An access token lives a year at the most: revocations must be storable until its `exp`. */
+const MAX_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
 
 /**
  * Reads the configuration from `env`, falling back on a `.env` file (real variables win) and then
@@ -150,7 +152,7 @@ export function loadConfig(
     databaseUrl: databaseUrl(get('DATABASE_URL') ?? defaults.databaseUrl),
     jwtSecret,
     generatedSecret,
-    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', defaults.tokenTtlSeconds, 1),
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', defaults.tokenTtlSeconds, 1, MAX_TOKEN_TTL_SECONDS),
     bcryptCost: int('BCRYPT_COST', defaults.bcryptCost, 4, 31),
     authRealm: realm(get('AUTH_REALM') ?? defaults.authRealm),
     jwtIssuer: get('JWT_ISSUER') ?? defaults.jwtIssuer,

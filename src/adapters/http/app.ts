@@ -4,7 +4,6 @@ import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
-import { requestBody } from './body.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler, unmatchedRoutes } from './errors.js';
 import type { PublicJwk } from '../security/signingKeys.js';
@@ -68,7 +67,8 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   // (the last entry): earlier entries are whatever the client chose to send.
   const app = new Koa<GatehouseState>({ proxy: options.trustProxy, maxIpsCount: 1 });
   app.silent = true;
-  const router = new Router<GatehouseState>();
+  // As Werkzeug matches: no trailing slash, case-sensitive.
+  const router = new Router<GatehouseState>({ strict: true, sensitive: true });
   addAuthRoutes(router, useCases);
   addWidgetRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
@@ -78,7 +78,6 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   app.use(errorHandler(options.authRealm));
   app.use(corsFor(options.corsOrigins));
   app.use(unmatchedRoutes);
-  app.use(requestBody);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -7,6 +7,7 @@ import type { LogOut } from '../../application/LogOut.js';
 import type { RegisterUser } from '../../application/RegisterUser.js';
 import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain/index.js';
 import { actorOf, authenticated, limitPerClient } from './authentication.js';
+import { requestBody } from './body.js';
 import type { GatehouseContext, GatehouseState } from './context.js';
 import { presentUser } from './presentation.js';
 import { credentialsSchema } from './schemas.js';
@@ -46,12 +47,12 @@ export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseC
   const requireToken = authenticated(useCases.authenticate);
   const throttle = limitPerClient(useCases.authRequestLimiter);
 
-  router.post('/api/v1/auth/register', throttle, async (ctx) => {
+  router.post('/api/v1/auth/register', throttle, requestBody, async (ctx) => {
     const issued = await useCases.registerUser.execute(registration(ctx.request.body));
     sendToken(ctx, 201, 'successfully registered', issued);
   });
 
-  router.post('/api/v1/auth/login', throttle, async (ctx) => {
+  router.post('/api/v1/auth/login', throttle, requestBody, async (ctx) => {
     const issued = await useCases.logIn.execute(login(ctx.request.body));
     sendToken(ctx, 200, 'successfully logged in', issued);
   });

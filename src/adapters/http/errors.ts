@@ -20,6 +20,7 @@ export const HTTP_MESSAGES = {
   unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
   payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
   malformedJson: 'Malformed JSON body',
+  malformedForm: 'Malformed form body',
 } as const;
 
 type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';
@@ -77,14 +78,18 @@ export function errorHandler(realm: string): Middleware<GatehouseState> {
   };
 }
 
-/** Turns what the router left unanswered into JSON 404/405 (the router has set `Allow`). */
+/**
+ * Turns what the router left unanswered into JSON 404/405: 405 when the path exists (the router
+ * has set `Allow`), whatever the method, and 404 when it does not.
+ */
 export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => {
   await next();
   if (ctx.body !== undefined && ctx.body !== null) return;
-  if (ctx.status === 405 || ctx.status === 501) {
+  if ((ctx.status === 405 || ctx.status === 501) && ctx.response.get('Allow') !== '') {
     ctx.status = 405;
     ctx.body = { status: 'fail', message: HTTP_MESSAGES.methodNotAllowed };
-  } else if (ctx.status === 404) {
+  } else if (ctx.status === 404 || ctx.status === 501) {
+    ctx.remove('Allow'); // the router's empty one, for a method it does not know
     ctx.body = { status: 'fail', message: HTTP_MESSAGES.notFound };
     ctx.status = 404; // assigning a body to an unset status would make it 200
   }

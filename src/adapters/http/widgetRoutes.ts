@@ -7,7 +7,7 @@ import type { ListWidgets } from '../../application/ListWidgets.js';
 import type { PutWidget } from '../../application/PutWidget.js';
 import {
   DEFAULT_PER_PAGE,
-  deadlineFormatProblem,
+  deadlineProblem,
   infoUrlProblem,
   pageProblem,
   perPageProblem,
@@ -16,6 +16,7 @@ import {
   type Widget,
 } from '../../domain/index.js';
 import { actorOf, adminOnly, authenticated } from './authentication.js';
+import { requestBody } from './body.js';
 import { baseUrl, type GatehouseContext, type GatehouseState } from './context.js';
 import {
   presentWidget,
@@ -37,13 +38,6 @@ export interface WidgetUseCases {
   clock: Clock;
 }
 
-// Field rules that need no clock run here, so one 400 names every field; the entity adds the
-// not-before-today rule against the Clock.
-const newWidget = validator(widgetSchema, {
-  name: widgetNameProblem,
-  info_url: infoUrlProblem,
-  deadline: deadlineFormatProblem,
-});
 const listQuery = validator(widgetListQuerySchema, { page: pageProblem, per_page: perPageProblem });
 
 /** The `:name` path parameter, as sent. */
@@ -51,34 +45,44 @@ function nameParam(ctx: GatehouseContext & { params: Record<string, string | und
   return ctx.params.name ?? '';
 }
 
-function sendCreated(ctx: GatehouseContext, widget: Widget): void {
+/** 201 with an absolute Location; `base` is checked before anything changes (see baseUrl). */
+function sendCreated(ctx: GatehouseContext, base: string, widget: Widget): void {
   ctx.status = 201;
-  ctx.set('Location', `${baseUrl(ctx)}${widgetPath(widget.name)}`);
+  ctx.set('Location', `${base}${widgetPath(widget.name)}`);
   ctx.body = { status: 'success', message: `New widget added: ${widget.name}.` };
 }
 
 export function addWidgetRoutes(router: Router<GatehouseState>, useCases: WidgetUseCases): void {
   const requireToken = authenticated(useCases.authenticate);
+  // Every field rule runs here, the deadline's against the same Clock as the entity's, so one
+  // 400 names every failing field; the use case checks them again for any other adapter.
+  const widgetFields = validator(widgetSchema, {
+    name: widgetNameProblem,
+    info_url: infoUrlProblem,
+    deadline: (raw) => deadlineProblem(raw, useCases.clock.now()),
+  });
 
   router.get('/api/v1/widgets', requireToken, async (ctx) => {
+    const base = baseUrl(ctx);
     const query = listQuery(ctx.query);
     const listing = await useCases.listWidgets.execute({
       page: query.page === undefined ? 1 : Number(query.page),
       perPage: query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page),
     });
-    ctx.set('Link', widgetPageLinkHeader(listing, baseUrl(ctx)));
+    ctx.set('Link', widgetPageLinkHeader(listing, base));
     ctx.set('Total-Count', String(listing.total));
     ctx.body = presentWidgetPage(listing, useCases.clock.now());
   });
 
-  router.post('/api/v1/widgets', requireToken, adminOnly, async (ctx) => {
-    const body = newWidget(ctx.request.body);
+  router.post('/api/v1/widgets', requireToken, adminOnly, requestBody, async (ctx) => {
+    const base = baseUrl(ctx);
+    const body = widgetFields(ctx.request.body);
     const widget = await useCases.createWidget.execute(actorOf(ctx), {
       name: body.name,
       infoUrl: body.info_url,
       deadline: body.deadline,
     });
-    sendCreated(ctx, widget);
+    sendCreated(ctx, base, widget);
   });
 
   router.get('/api/v1/widgets/:name', requireToken, async (ctx) => {
@@ -86,16 +90,17 @@ export function addWidgetRoutes(router: Router<GatehouseState>, useCases: Widget
     ctx.body = presentWidget(widget, useCases.clock.now());
   });
 
-  router.put('/api/v1/widgets/:name', requireToken, adminOnly, async (ctx) => {
+  router.put('/api/v1/widgets/:name', requireToken, adminOnly, requestBody, async (ctx) => {
+    const base = baseUrl(ctx);
     // The path names the widget: validated with the body, so one 400 lists every field.
     const sent: unknown = ctx.request.body;
-    const fields = typeof sent === 'object' && sent !== null && !Array.isArray(sent) ? sent : {};
-    const body = newWidget({ ...fields, name: nameParam(ctx) });
+    const isObject = typeof sent === 'object' && sent !== null && !Array.isArray(sent);
+    const body = widgetFields(isObject ? { ...sent, name: nameParam(ctx) } : sent);
     const { widget, created } = await useCases.putWidget.execute(actorOf(ctx), body.name, {
       infoUrl: body.info_url,
       deadline: body.deadline,
     });
-    if (created) return sendCreated(ctx, widget);
+    if (created) return sendCreated(ctx, base, widget);
     ctx.body = { status: 'success', message: `'${widget.name}' was successfully updated` };
   });
 

@@ -13,6 +13,9 @@ function isWholeSeconds(value: unknown): value is number {
 }
 
 /** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
+/** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
+const MAX_TOKEN_ID_LENGTH = 64;
+
 export type TokenSigning = { readonly alg: 'HS256'; readonly secret: string } | SigningKeys;
 
 interface CommonOptions {
@@ -115,6 +118,7 @@ export class JoseTokenService implements TokenService {
       sub === '' ||
       typeof jti !== 'string' ||
       jti === '' ||
+      jti.length > MAX_TOKEN_ID_LENGTH ||
       typeof admin !== 'boolean' ||
       !isWholeSeconds(iat) ||
       !isWholeSeconds(exp) ||

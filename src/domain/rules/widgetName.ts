@@ -4,9 +4,12 @@ export const WIDGET_NAME_MAX_LENGTH = 100;
 // case is ASCII (the Kelvin sign U+212A lower-cases to "k") must not slip in as a letter.
 const WIDGET_NAME = new RegExp(`^[a-z0-9_-]{1,${WIDGET_NAME_MAX_LENGTH}}$`, 'i');
 
-/** Lower-cased: the form in which widget names are stored, compared and looked up. */
+/**
+ * ASCII letters lower-cased: the form in which widget names are stored, compared and looked up.
+ * Only ASCII, so no other character (the Kelvin sign, say) can ever find an ASCII name.
+ */
 export function normalizeWidgetName(raw: string): string {
-  return raw.toLowerCase();
+  return raw.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
 /** `null` when `raw` lower-cases to `^[a-z0-9_-]{1,100}$`; else the message (in lower case). */

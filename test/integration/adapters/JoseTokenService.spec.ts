@@ -195,6 +195,7 @@ describe('JoseTokenService', () => {
       await invalid(craft(payload({ sub: 42 })));
       await invalid(craft(payload({ jti: '' })));
       await invalid(craft(payload({ jti: 7 })));
+      await invalid(craft(payload({ jti: 'j'.repeat(65) })));
     });
 
     it('rejects a missing or non-boolean admin', async () => {

@@ -181,7 +181,12 @@ describe('loadConfig', () => {
       [
         'TOKEN_TTL_SECONDS 0',
         { TOKEN_TTL_SECONDS: '0' },
-        /^TOKEN_TTL_SECONDS must be an integer of at least 1$/,
+        /^TOKEN_TTL_SECONDS must be an integer from 1 to 31622400$/,
+      ],
+      [
+        'TOKEN_TTL_SECONDS over a year',
+        { TOKEN_TTL_SECONDS: String(367 * 86_400) },
+        /^TOKEN_TTL_SECONDS must be an integer from 1 to 31622400$/,
       ],
       ['TOKEN_TTL_SECONDS text', { TOKEN_TTL_SECONDS: '1h' }, /^TOKEN_TTL_SECONDS must be/],
       ['BCRYPT_COST low', { BCRYPT_COST: '3' }, /^BCRYPT_COST must be an integer from 4 to 31$/],

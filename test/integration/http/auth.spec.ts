@@ -431,14 +431,75 @@ describeEachServer('auth API', (api) => {
       expect(reply.json).to.deep.equal({ status: 'fail', message: 'Malformed JSON body' });
     });
 
-    it('refuses a JSON __proto__ key without touching any prototype', async () => {
+    it('ignores JSON __proto__ and constructor keys, like any unknown field, touching no prototype', async () => {
       const reply = await api.request('POST', '/api/v1/auth/register', {
         headers: { 'Content-Type': 'application/json' },
-        body: '{"email":"p@example.com","password":"password1","__proto__":{"admin":true}}',
+        body:
+          '{"email":"p@example.com","password":"password1","__proto__":{"admin":true},' +
+          '"constructor":{"prototype":{"admin":true}}}',
       });
-      expect(reply.status).to.equal(400);
+      expect(reply.status).to.equal(201);
       expect(({} as Record<string, unknown>).admin).to.equal(undefined);
-      expect(await api.db.knex()('users')).to.have.length(0);
+      const row = await api.db.knex()('users').where({ email: 'p@example.com' }).first();
+      expect(Boolean(row.admin)).to.equal(false);
+    });
+
+    for (const body of ['null', '"a string"', '1', '[]']) {
+      it(`answers the JSON body ${body} with 400 saying it must be an object`, async () => {
+        const reply = await api.request('POST', '/api/v1/auth/login', {
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+        expect(reply.status).to.equal(400);
+        expect(reply.json).to.deep.equal({
+          status: 'fail',
+          message: 'Input payload validation failed',
+          errors: { body: 'The request body must be an object' },
+        });
+      });
+    }
+
+    it('accepts Content-Encoding identity in any case', async () => {
+      const reply = await api.request('POST', '/api/v1/auth/register', {
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'IDENTITY' },
+        body: '{"email":"identity@example.com","password":"password1"}',
+      });
+      expect(reply.status).to.equal(201);
+    });
+
+    it('routes before looking at a body: unknown path 404, wrong method 405', async () => {
+      const headers = { 'Content-Type': 'text/plain' };
+      const unknown = await api.request('POST', '/api/v1/nowhere', { headers, body: 'x' });
+      expect(unknown.status).to.equal(404);
+      const wrongMethod = await api.request('PUT', '/api/v1/auth/login', { headers, body: 'x' });
+      expect(wrongMethod.status).to.equal(405);
+      expect(wrongMethod.headers.get('allow')).to.equal('POST');
+    });
+
+    it('matches paths as Werkzeug does: no trailing slash, case-sensitive', async () => {
+      const credentials = { email: 'a@example.com', password: 'password1' };
+      expect(
+        (await api.request('POST', '/api/v1/auth/login/', { json: credentials })).status,
+      ).to.equal(404);
+      expect(
+        (await api.request('POST', '/API/V1/AUTH/LOGIN', { json: credentials })).status,
+      ).to.equal(404);
+    });
+
+    it('answers an unknown method on an unknown path with 404 and no Allow', async () => {
+      const reply = await api.request('PROPFIND', '/api/v1/nowhere');
+      expect(reply.status).to.equal(404);
+      expect(reply.headers.get('allow')).to.equal(null);
+    });
+
+    it('ignores a body sent to logout, which takes none', async () => {
+      const token = await register(api);
+      const reply = await api.request('POST', '/api/v1/auth/logout', {
+        token,
+        headers: { 'Content-Type': 'text/plain' },
+        body: 'whatever',
+      });
+      expect(reply.status).to.equal(200);
     });
 
     it('answers a body over 64 KiB with 413', async () => {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
 
@@ -69,6 +70,60 @@ describeEachServer('widgets API', (api) => {
         'www.example.com is not a valid URL. Did you mean: http://www.example.com',
       );
       expect(reply.json.errors.deadline).to.match(/^Failed to parse 'someday' as a valid date\. /);
+      expect(await api.db.knex()('widgets')).to.have.length(0);
+    });
+
+    it('reports a deadline before today together with the other invalid fields', async () => {
+      const reply = await api.request('POST', '/api/v1/widgets', {
+        token: admin,
+        json: { name: 'bad name!', info_url: 'https://example.com', deadline: '2020-01-01' },
+      });
+      expect(reply.status).to.equal(400);
+      expect(Object.keys(reply.json.errors)).to.deep.equal(['name', 'deadline']);
+    });
+
+    it('gives an over-long name and URL their own rule messages', async () => {
+      const name = 'n'.repeat(101);
+      const url = `https://example.com/${'p'.repeat(236)}`;
+      expect(url).to.have.length(256);
+      const reply = await api.request('POST', '/api/v1/widgets', {
+        token: admin,
+        json: { name, info_url: url, deadline: futureDate() },
+      });
+      expect(reply.status).to.equal(400);
+      expect(reply.json.errors.name).to.equal(`'${name}' ${NAME_RULE}`);
+      expect(reply.json.errors.info_url).to.match(new RegExp(`^${url} is not a valid URL`));
+    });
+
+    it('refuses a Host that could inject into Location, creating nothing', async () => {
+      // fetch always sends the real Host, so this request is written by hand.
+      const body = JSON.stringify({
+        name: 'injected',
+        info_url: 'https://example.com',
+        deadline: futureDate(),
+      });
+      const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${api.running().url}/api/v1/widgets`, {
+          method: 'POST',
+          headers: {
+            Host: 'evil.example>; rel="next", <http://x',
+            Authorization: `Bearer ${admin}`,
+            'Content-Type': 'application/json',
+          },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(reply.status).to.equal(400);
+      expect(JSON.parse(reply.body)).to.deep.equal({
+        status: 'fail',
+        message: 'Invalid Host header',
+      });
       expect(await api.db.knex()('widgets')).to.have.length(0);
     });
 
@@ -159,6 +214,17 @@ describeEachServer('widgets API', (api) => {
       expect(reply.json.time_remaining).to.match(/^\d+ days \d+ hours \d+ minutes \d+ seconds$/);
     });
 
+    it('finds no ASCII widget through a Unicode look-alike (the Kelvin sign)', async () => {
+      await create('kelvin');
+      const reply = await api.request('GET', '/api/v1/widgets/%E2%84%AAELVIN', { token: user });
+      expect(reply.status).to.equal(404);
+      const deleted = await api.request('DELETE', '/api/v1/widgets/%E2%84%AAelvin', {
+        token: admin,
+      });
+      expect(deleted.status).to.equal(404);
+      expect(await api.db.knex()('widgets').where({ name: 'kelvin' })).to.have.length(1);
+    });
+
     it('answers 404 naming the widget', async () => {
       const reply = await api.request('GET', '/api/v1/widgets/missing', { token: user });
       expect(reply.status).to.equal(404);
@@ -214,6 +280,12 @@ describeEachServer('widgets API', (api) => {
         200, 200, 200, 200, 200, 200, 200, 201,
       ]);
       expect(await api.db.knex()('widgets').where({ name: 'contested' })).to.have.length(1);
+    });
+
+    it('answers a body that is not an object as such, as POST does', async () => {
+      const reply = await api.request('PUT', '/api/v1/widgets/array', { token: admin, json: [] });
+      expect(reply.status).to.equal(400);
+      expect(reply.json.errors).to.deep.equal({ body: 'The request body must be an object' });
     });
 
     it('names an invalid path name with the body errors', async () => {
@@ -326,6 +398,7 @@ describeEachServer('widgets API', (api) => {
         },
       ],
       ['per_page=1000', { per_page: 'per_page must be one of 5, 10, 25, 50, 100' }],
+      ['per_page=5.0', { per_page: 'per_page must be one of 5, 10, 25, 50, 100' }],
       ['page=1&page=2', { page: 'page must be a string' }],
     ];
     for (const [query, errors] of badQueries) {
@@ -342,6 +415,14 @@ describeEachServer('widgets API', (api) => {
 
     it('needs a token', async () => {
       expect((await api.request('GET', '/api/v1/widgets')).status).to.equal(401);
+    });
+
+    it('reads page and per_page as integers, leading zeros and all', async () => {
+      const reply = await api.request('GET', '/api/v1/widgets?page=01&per_page=05', {
+        token: user,
+      });
+      expect(reply.status).to.equal(200);
+      expect(reply.json).to.deep.include({ page: 1, items_per_page: 5 });
     });
 
     it('ignores X-Forwarded-Host unless TRUST_PROXY is set', async () => {

@@ -30,7 +30,7 @@ describe('widget name rule', () => {
     ['dot.name', 'dot.name'],
     ['slash/name', 'slash/name'],
     ['ünïcode', 'ünïcode'],
-    ['\u212Aelvin', 'kelvin'],
+    ['\u212AElvin', '\u212Aelvin'], // the Kelvin sign stays as sent: the message shows what failed
     [' padded', ' padded'],
     ['x'.repeat(101), 'x'.repeat(101)],
   ];
@@ -43,5 +43,10 @@ describe('widget name rule', () => {
   it('normalises by lower-casing only', () => {
     expect(normalizeWidgetName('Mixed-Case_1')).to.equal('mixed-case_1');
     expect(normalizeWidgetName(' a ')).to.equal(' a ');
+  });
+
+  it('lower-cases ASCII letters only, so no look-alike reaches an ASCII name', () => {
+    expect(normalizeWidgetName('\u212AELVIN')).to.equal('\u212Aelvin');
+    expect(normalizeWidgetName('İSTANBUL')).to.equal('İstanbul');
   });
 });
