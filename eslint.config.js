@@ -47,7 +47,6 @@ const coreBoundary = {
         'ajv-formats',
         'commander',
         'p-limit',
-        'rate-limiter-flexible',
       ],
       message: 'The core imports no framework or driver: depend on a port in src/domain/ports.',
     },

@@ -19,10 +19,10 @@ import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
 import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex } from '../adapters/persistence/knex/createKnex.js';
+import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
-import { MemoryAttemptLimiter } from '../adapters/ratelimit/MemoryAttemptLimiter.js';
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
@@ -117,11 +117,23 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
   );
-  c.bind(TOKENS.LoginFailureLimiter).toConstantValue(
-    new MemoryAttemptLimiter(config.loginMaxFailures, AUTH_LIMIT_WINDOW_SECONDS),
+  c.bind(TOKENS.LoginFailureLimiter).toResolvedValue(
+    (knex: Knex, clock: Clock) =>
+      new KnexAttemptLimiter(knex, clock, {
+        scope: 'login',
+        max: config.loginMaxFailures,
+        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
+      }),
+    [TOKENS.Knex, TOKENS.Clock],
   );
-  c.bind(TOKENS.AuthRequestLimiter).toConstantValue(
-    new MemoryAttemptLimiter(config.authMaxRequests, AUTH_LIMIT_WINDOW_SECONDS),
+  c.bind(TOKENS.AuthRequestLimiter).toResolvedValue(
+    (knex: Knex, clock: Clock) =>
+      new KnexAttemptLimiter(knex, clock, {
+        scope: 'client',
+        max: config.authMaxRequests,
+        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
+      }),
+    [TOKENS.Knex, TOKENS.Clock],
   );
   c.bind(TOKENS.UserRepository).toResolvedValue(
     (knex: Knex) => new KnexUserRepository(knex),

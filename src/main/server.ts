@@ -86,11 +86,16 @@ export async function startServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
 
-  const purge = container.get(TOKENS.PurgeRevokedTokens);
+  const housekeeping = [
+    container.get(TOKENS.PurgeRevokedTokens),
+    { execute: () => container.get(TOKENS.LoginFailureLimiter).purgeExpired() },
+    { execute: () => container.get(TOKENS.AuthRequestLimiter).purgeExpired() },
+  ];
   const purgeTimer = setInterval(() => {
-    purge.execute().then(
-      (count) => logger.info({ purged: count }, 'expired revocations purged'),
-      (err: unknown) => logger.error({ err }, 'purging expired revocations failed'),
+    Promise.all(housekeeping.map((task) => task.execute())).then(
+      ([revocations, ...counters]) =>
+        logger.info({ revocations, counters }, 'expired revocations and counters purged'),
+      (err: unknown) => logger.error({ err }, 'purging expired records failed'),
     );
   }, PURGE_INTERVAL_MS).unref();
 

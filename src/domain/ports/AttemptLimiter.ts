@@ -9,4 +9,6 @@ export interface AttemptLimiter {
   record(key: string): Promise<void>;
   /** Forgets `key`'s attempts. */
   reset(key: string): Promise<void>;
+  /** Housekeeping: forgets every key whose window has passed; returns how many. */
+  purgeExpired(): Promise<number>;
 }

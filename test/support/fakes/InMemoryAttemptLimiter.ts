@@ -26,6 +26,12 @@ export class InMemoryAttemptLimiter implements AttemptLimiter {
     this.windows.delete(key);
   }
 
+  async purgeExpired(): Promise<number> {
+    const expired = [...this.windows.keys()].filter((key) => !this.current(key));
+    for (const key of expired) this.windows.delete(key);
+    return expired.length;
+  }
+
   private current(key: string) {
     const window = this.windows.get(key);
     const expired =
