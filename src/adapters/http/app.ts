@@ -9,6 +9,8 @@ import { errorHandler, unmatchedRoutes } from './errors.js';
 import type { PublicJwk } from '../security/signingKeys.js';
 import { addHealthRoutes } from './healthRoutes.js';
 import { addJwksRoutes } from './jwksRoutes.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { addOpenApiRoutes } from './openapiRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
 
 export interface HttpOptions {
@@ -62,17 +64,31 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
   });
 }
 
-export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<GatehouseState> {
-  // Behind a trusted proxy, the client is the address that proxy appended to X-Forwarded-For
-  // (the last entry): earlier entries are whatever the client chose to send.
-  const app = new Koa<GatehouseState>({ proxy: options.trustProxy, maxIpsCount: 1 });
-  app.silent = true;
+/**
+ * Every route of the API, its OpenAPI document and Swagger UI. Routes only keep the use cases
+ * for later: registering them calls none.
+ */
+export function buildRouter(
+  useCases: HttpUseCases,
+  options: Pick<HttpOptions, 'isReady' | 'publicJwks'>,
+): Router<GatehouseState> {
   // As Werkzeug matches: no trailing slash, case-sensitive.
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
   addAuthRoutes(router, useCases);
   addWidgetRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
   addJwksRoutes(router, options.publicJwks);
+  const publishesJwks = options.publicJwks.length > 0;
+  addOpenApiRoutes(router, buildOpenApiDocument({ publishesJwks }));
+  return router;
+}
+
+export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<GatehouseState> {
+  // Behind a trusted proxy, the client is the address that proxy appended to X-Forwarded-For
+  // (the last entry): earlier entries are whatever the client chose to send.
+  const app = new Koa<GatehouseState>({ proxy: options.trustProxy, maxIpsCount: 1 });
+  app.silent = true;
+  const router = buildRouter(useCases, options);
 
   app.use(requestContext(options.logger));
   app.use(errorHandler(options.authRealm));

@@ -3,7 +3,8 @@ import type { JSONSchemaType } from 'ajv';
 /**
  * JSON Schemas of request bodies and parameters: Ajv checks their shape and types with them, and
  * the domain rules do the rest (lengths included, so each field has its contract message). The
- * OpenAPI document, when it comes, is to be generated from these same schemas.
+ * OpenAPI document (openapi.ts) publishes these very objects. `examples` is JSON Schema's own
+ * annotation keyword, so Ajv and OpenAPI 3.1 both take it as it is.
  */
 
 export interface Credentials {
@@ -14,8 +15,8 @@ export interface Credentials {
 export const credentialsSchema: JSONSchemaType<Credentials> = {
   type: 'object',
   properties: {
-    email: { type: 'string', example: 'user@example.com' },
-    password: { type: 'string', example: 'correct horse battery' },
+    email: { type: 'string', examples: ['user@example.com'] },
+    password: { type: 'string', examples: ['correct horse battery'] },
   },
   required: ['email', 'password'],
 };
@@ -27,14 +28,14 @@ export interface WidgetBody {
 }
 
 const widgetFields = {
-  info_url: { type: 'string', example: 'https://www.example.com' },
-  deadline: { type: 'string', example: '2031-05-13' },
+  info_url: { type: 'string', examples: ['https://www.example.com'] },
+  deadline: { type: 'string', examples: ['2031-05-13'] },
 } as const;
 
 export const widgetSchema: JSONSchemaType<WidgetBody> = {
   type: 'object',
   properties: {
-    name: { type: 'string', example: 'my-widget' },
+    name: { type: 'string', examples: ['my-widget'] },
     ...widgetFields,
   },
   required: ['name', 'info_url', 'deadline'],
@@ -48,8 +49,8 @@ export interface WidgetListQuery {
 export const widgetListQuerySchema: JSONSchemaType<WidgetListQuery> = {
   type: 'object',
   properties: {
-    page: { type: 'string', nullable: true, example: '1' },
-    per_page: { type: 'string', nullable: true, example: '10' },
+    page: { type: 'string', nullable: true, examples: ['1'] },
+    per_page: { type: 'string', nullable: true, examples: ['10'] },
   },
   required: [],
 };

@@ -5,9 +5,9 @@ import { DomainError } from '../../domain/index.js';
 export const MISSING_FIELD =
   'Missing required parameter in the JSON body or the post body or the query string';
 
+// Strict: an unknown keyword (a typo) is an error. The schemas' OpenAPI annotations are standard
+// JSON Schema ones (`examples`), which Ajv knows.
 const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false });
-// Schemas carry OpenAPI annotations as well; Ajv only needs to know they are not typos.
-ajv.addKeyword({ keyword: 'example' });
 
 /** A domain rule for one string field: `null` when fine, else the message for `errors.<field>`. */
 export type FieldRule = (value: string) => string | null;

@@ -1,0 +1,754 @@
+import { readFileSync } from 'node:fs';
+import { BODY_LIMIT_BYTES } from './body.js';
+import { HTTP_MESSAGES } from './errors.js';
+import { OPENAPI_PATH, UI_ASSET_NAMES, UI_PATH } from './openapiRoutes.js';
+import { credentialsSchema, widgetListQuerySchema, widgetSchema } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document of every route the router registers. Request bodies and parameters
+ * are the very JSON Schemas the validators compile (schemas.ts), so the document cannot drift
+ * from what the API accepts; the domain rules Ajv does not check (lengths, formats, messages) are
+ * in the descriptions. Response schemas describe presentation.ts and errors.ts.
+ */
+
+/** A JSON Schema (2020-12, OpenAPI 3.1's dialect). */
+export interface JsonSchema {
+  [keyword: string]: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+}
+
+export interface Header {
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface MediaType {
+  schema: JsonSchema;
+  example?: unknown;
+}
+
+export interface Response {
+  description: string;
+  headers?: Record<string, Header>;
+  content?: Record<string, MediaType>;
+}
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface Operation {
+  tags: string[];
+  summary: string;
+  description?: string;
+  operationId: string;
+  security?: Array<Record<string, string[]>>;
+  parameters?: Parameter[];
+  requestBody?: { required: boolean; description: string; content: Record<string, MediaType> };
+  responses: Record<string, Response>;
+}
+
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: Array<{ url: string }>;
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<string, Partial<Record<HttpMethod, Operation>>>;
+  components: {
+    securitySchemes: Record<string, { type: string; scheme: string; bearerFormat: string }>;
+    schemas: Record<string, JsonSchema>;
+  };
+}
+
+export interface OpenApiOptions {
+  /** Whether `/.well-known/jwks.json` is served (JWT_ALG EdDSA or ES256), as the router does. */
+  publishesJwks: boolean;
+  /** Defaults to package.json's. */
+  version?: string;
+}
+
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const BEARER = [{ bearer: [] }];
+
+// ---------------------------------------------------------------------------------------------
+// Response schemas (presentation.ts, errors.ts)
+
+const text = (example: string, description?: string): JsonSchema => ({
+  type: 'string',
+  ...(description === undefined ? {} : { description }),
+  examples: [example],
+});
+
+const TIMESTAMP = 'UTC, `MM/DD/YY hh:mm:ss AM UTC`';
+
+const tokenResponseSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', const: 'success' },
+    message: text('successfully registered'),
+    access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
+    token_type: { type: 'string', const: 'bearer' },
+    expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
+  },
+  required: ['status', 'message', 'access_token', 'token_type', 'expires_in'],
+};
+
+const messageSchema: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'string', const: 'success' }, message: { type: 'string' } },
+  required: ['status', 'message'],
+};
+
+const errorSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['fail', 'error'], description: '`error` for 5xx' },
+    message: { type: 'string' },
+    errors: {
+      type: 'object',
+      description: 'Validation failures only: every failing field (or query parameter) at once',
+      additionalProperties: { type: 'string' },
+    },
+  },
+  required: ['status', 'message'],
+};
+
+const userSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    email: text('user@example.com'),
+    public_id: { type: 'string', format: 'uuid' },
+    admin: { type: 'boolean' },
+    registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+    token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
+  },
+  required: ['email', 'public_id', 'admin', 'registered_on', 'token_expires_in'],
+};
+
+const widgetRepresentationSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    name: text('my-widget'),
+    info_url: { type: 'string', format: 'uri', examples: ['https://www.example.com'] },
+    created_at: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+    created_at_iso8601: { type: 'string', format: 'date-time', examples: ['2020-02-29T21:03:29Z'] },
+    created_at_rfc822: text('Sat, 29 Feb 2020 21:03:29 -0000'),
+    deadline: text('05/13/31 11:59:59 PM UTC', TIMESTAMP),
+    deadline_passed: { type: 'boolean' },
+    time_remaining: text('30 days 2 hours 56 minutes 30 seconds', 'or `No time remaining`'),
+    owner: {
+      type: 'object',
+      properties: {
+        email: text('admin@example.com'),
+        public_id: { type: 'string', format: 'uuid' },
+      },
+      required: ['email', 'public_id'],
+    },
+    link: { type: 'string', format: 'uri-reference', examples: ['/api/v1/widgets/my-widget'] },
+  },
+  required: [
+    'name',
+    'info_url',
+    'created_at',
+    'created_at_iso8601',
+    'created_at_rfc822',
+    'deadline',
+    'deadline_passed',
+    'time_remaining',
+    'owner',
+    'link',
+  ],
+};
+
+const pageLink: JsonSchema = {
+  type: 'string',
+  format: 'uri-reference',
+  examples: ['/api/v1/widgets?page=1&per_page=10'],
+};
+
+const widgetPageSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    links: {
+      type: 'object',
+      description: '`prev` and `next` only when there is such a page',
+      properties: {
+        self: pageLink,
+        first: pageLink,
+        prev: pageLink,
+        next: pageLink,
+        last: pageLink,
+      },
+      required: ['self', 'first', 'last'],
+    },
+    has_prev: { type: 'boolean' },
+    has_next: { type: 'boolean' },
+    page: { type: 'integer', minimum: 1 },
+    total_pages: { type: 'integer', minimum: 0 },
+    items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
+    total_items: { type: 'integer', minimum: 0 },
+    items: {
+      type: 'array',
+      description: 'Oldest first; empty past the last page',
+      items: ref('Widget'),
+    },
+  },
+  required: [
+    'links',
+    'has_prev',
+    'has_next',
+    'page',
+    'total_pages',
+    'items_per_page',
+    'total_items',
+    'items',
+  ],
+};
+
+const healthSchema: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'string', const: 'ok' } },
+  required: ['status'],
+};
+
+const jwkSetSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    keys: {
+      type: 'array',
+      description: 'Current key first, then the previous ones that still verify tokens',
+      items: {
+        type: 'object',
+        properties: {
+          kty: { type: 'string', enum: ['OKP', 'EC'] },
+          crv: { type: 'string', enum: ['Ed25519', 'P-256'] },
+          x: { type: 'string' },
+          y: { type: 'string', description: 'EC keys only' },
+          kid: { type: 'string' },
+          alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
+          use: { type: 'string', const: 'sig' },
+        },
+        required: ['kty', 'crv', 'x', 'kid', 'alg', 'use'],
+      },
+    },
+  },
+  required: ['keys'],
+};
+
+/** The schema without one property (and without requiring it); the other members are shared. */
+export function withoutProperty(schema: JsonSchema, name: string): JsonSchema {
+  const properties = Object.entries(schema.properties ?? {}).filter(([key]) => key !== name);
+  return {
+    ...schema,
+    properties: Object.fromEntries(properties),
+    required: (schema.required ?? []).filter((key) => key !== name),
+  };
+}
+
+/** A query or path parameter's schema: a property of an Ajv schema, minus Ajv's `nullable` (an
+ * absent parameter is `required: false`, and a query string has no null). */
+function parameterSchema(schema: JsonSchema, name: string): JsonSchema {
+  const property = schema.properties?.[name];
+  if (property === undefined) throw new Error(`schema has no property ${name}`);
+  return Object.fromEntries(Object.entries(property).filter(([key]) => key !== 'nullable'));
+}
+
+function componentSchemas() {
+  return {
+    Credentials: credentialsSchema,
+    NewWidget: widgetSchema,
+    WidgetUpdate: withoutProperty(widgetSchema, 'name'),
+    TokenResponse: tokenResponseSchema,
+    Message: messageSchema,
+    User: userSchema,
+    Widget: widgetRepresentationSchema,
+    WidgetPage: widgetPageSchema,
+    Health: healthSchema,
+    JsonWebKeySet: jwkSetSchema,
+    Error: errorSchema,
+  } satisfies Record<string, JsonSchema>;
+}
+
+type SchemaName = keyof ReturnType<typeof componentSchemas>;
+
+function ref(name: SchemaName): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses, headers, bodies
+
+function header(description: string, schema: JsonSchema = { type: 'string' }): Header {
+  return { description, schema };
+}
+
+const HEADERS = {
+  location: header('Absolute URL of the widget', { type: 'string', format: 'uri' }),
+  link: header('RFC 8288 links to the self, first, prev, next and last pages (absolute URLs)'),
+  totalCount: header('Number of widgets', { type: 'integer', minimum: 0 }),
+  retryAfter: header('Seconds until the next attempt is allowed', { type: 'integer', minimum: 1 }),
+  wwwAuthenticate: header(
+    'Bearer challenge: `Bearer realm="<realm>"` when no token was sent, else with ' +
+      '`error="invalid_token"` (401) or `error="insufficient_scope"` (403) and `error_description`',
+  ),
+  noStore: header('`no-store`: tokens and user data are never cached', text('no-store')),
+  pragma: header('`no-cache`, for HTTP/1.0 caches', text('no-cache')),
+} as const;
+
+function jsonResponse(
+  description: string,
+  schema: JsonSchema,
+  options: { headers?: Record<string, Header>; example?: unknown } = {},
+): Response {
+  const media: MediaType = {
+    schema,
+    ...(options.example === undefined ? {} : { example: options.example }),
+  };
+  return {
+    description,
+    ...(options.headers ? { headers: options.headers } : {}),
+    content: { [JSON_TYPE]: media },
+  };
+}
+
+function errorResponse(
+  description: string,
+  message: string,
+  headers?: Record<string, Header>,
+): Response {
+  return jsonResponse(description, ref('Error'), {
+    ...(headers ? { headers } : {}),
+    example: { status: 'fail', message },
+  });
+}
+
+function validationFailed(fields: Record<string, string>): Response {
+  return jsonResponse(
+    'Input payload validation failed: `errors` names every failing field. Also a malformed ' +
+      'body (`Malformed JSON body`, `Malformed form body`).',
+    ref('Error'),
+    { example: { status: 'fail', message: 'Input payload validation failed', errors: fields } },
+  );
+}
+
+const RESPONSES = {
+  unauthorized: errorResponse(
+    'No token, or a token that is invalid, expired, revoked or of a deleted user',
+    'Invalid token. Please log in again.',
+    { 'WWW-Authenticate': HEADERS.wwwAuthenticate },
+  ),
+  forbidden: errorResponse(
+    'The token is valid but its user is not an administrator',
+    'You are not an administrator',
+    { 'WWW-Authenticate': HEADERS.wwwAuthenticate },
+  ),
+  payloadTooLarge: errorResponse(
+    `A body over ${BODY_LIMIT_BYTES / 1024} KiB`,
+    HTTP_MESSAGES.payloadTooLarge,
+  ),
+  unsupportedMediaType: errorResponse(
+    'A body that is neither JSON nor a form, or with a Content-Encoding other than identity',
+    HTTP_MESSAGES.unsupportedMediaType,
+  ),
+  rateLimited: errorResponse(
+    'Too many failed logins for the account, or too many login/register requests from the client',
+    'Too many attempts. Try again later.',
+    { 'Retry-After': HEADERS.retryAfter },
+  ),
+  widgetNotFound: errorResponse('No widget of that name', 'my-widget not found in database.'),
+} as const;
+
+function tokenResponse(description: string, message: string): Response {
+  return jsonResponse(description, ref('TokenResponse'), {
+    headers: { 'Cache-Control': HEADERS.noStore, Pragma: HEADERS.pragma },
+    example: {
+      status: 'success',
+      message,
+      access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…',
+      token_type: 'bearer',
+      expires_in: 3600,
+    },
+  });
+}
+
+function widgetCreated(): Response {
+  return jsonResponse('Created', ref('Message'), {
+    headers: { Location: HEADERS.location },
+    example: { status: 'success', message: 'New widget added: my-widget.' },
+  });
+}
+
+/** A body accepted as JSON and as a form, both validated by `schema`. */
+function requestBody(name: SchemaName, description: string): Operation['requestBody'] {
+  return {
+    required: true,
+    description: `${description} Sent as JSON or as a form; unknown fields are ignored.`,
+    content: { [JSON_TYPE]: { schema: ref(name) }, [FORM_TYPE]: { schema: ref(name) } },
+  };
+}
+
+/** Token required: the bearer scheme, and its 401. */
+function secured(operation: Operation): Operation {
+  return {
+    ...operation,
+    security: BEARER,
+    responses: { ...operation.responses, '401': RESPONSES.unauthorized },
+  };
+}
+
+/** Token of an administrator required: checked before the body, so 401/403 come before any 400. */
+function adminOnly(operation: Operation): Operation {
+  const withToken = secured(operation);
+  return { ...withToken, responses: { ...withToken.responses, '403': RESPONSES.forbidden } };
+}
+
+/** A route that reads a body: 413 and 415 besides its own answers. */
+function takesBody(operation: Operation): Operation {
+  return {
+    ...operation,
+    responses: {
+      ...operation.responses,
+      '413': RESPONSES.payloadTooLarge,
+      '415': RESPONSES.unsupportedMediaType,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+const EMAIL_RULE =
+  '`email`: trimmed and lower-cased, at most 254 characters, an ASCII `local@domain` with a dotted domain.';
+const PASSWORD_RULE = '`password`: at least 8 characters and at most 72 bytes in UTF-8.';
+const NAME_RULE =
+  'Lower-cased, then 1 to 100 of `a-z`, `0-9`, `-` and `_`. Lookups are case-insensitive.';
+const INFO_URL_RULE =
+  '`info_url`: at most 255 characters, http or https, a DNS host name (no IP, no localhost, no port, no user info).';
+const DEADLINE_RULE =
+  '`deadline`: `YYYY-MM-DD` (or `YYYY-M-D`), `MM/DD/YYYY`, `MM/DD/YY`, `Mon DD YYYY` or an ISO 8601 date-time; today or later (UTC).';
+
+function authOperations(): OpenApiDocument['paths'] {
+  const credentials = (extra: string) =>
+    requestBody('Credentials', `${EMAIL_RULE} ${extra}`.trim());
+  return {
+    '/api/v1/auth/register': {
+      post: takesBody({
+        tags: ['auth'],
+        summary: 'Register a user and get an access token',
+        operationId: 'register',
+        requestBody: credentials(PASSWORD_RULE),
+        responses: {
+          '201': tokenResponse('Registered', 'successfully registered'),
+          '400': validationFailed({
+            password: 'Password must be at least 8 characters and at most 72 bytes',
+          }),
+          '409': errorResponse(
+            'The (normalised) email is already registered',
+            'user@example.com is already registered',
+          ),
+          '429': RESPONSES.rateLimited,
+        },
+      }),
+    },
+    '/api/v1/auth/login': {
+      post: takesBody({
+        tags: ['auth'],
+        summary: 'Log in and get an access token',
+        operationId: 'login',
+        requestBody: credentials(
+          '`password`: required; the register-time length rule is not applied.',
+        ),
+        responses: {
+          '200': tokenResponse('Logged in', 'successfully logged in'),
+          '400': validationFailed({ email: 'nobody is not a valid email' }),
+          '401': errorResponse(
+            'Unknown email or wrong password (indistinguishable)',
+            'email or password does not match',
+          ),
+          '429': RESPONSES.rateLimited,
+        },
+      }),
+    },
+    '/api/v1/auth/user': {
+      get: secured({
+        tags: ['auth'],
+        summary: 'The user of the presented token',
+        operationId: 'getCurrentUser',
+        responses: {
+          '200': jsonResponse('The user', ref('User'), {
+            headers: { 'Cache-Control': HEADERS.noStore },
+          }),
+        },
+      }),
+    },
+    '/api/v1/auth/logout': {
+      post: secured({
+        tags: ['auth'],
+        summary: 'Revoke the presented token (until it expires)',
+        description: 'No body needed. Other tokens of the same user stay valid.',
+        operationId: 'logout',
+        responses: {
+          '200': jsonResponse('Logged out', ref('Message'), {
+            example: { status: 'success', message: 'successfully logged out' },
+          }),
+        },
+      }),
+    },
+  };
+}
+
+function widgetOperations(): OpenApiDocument['paths'] {
+  const nameParameter: Parameter = {
+    name: 'name',
+    in: 'path',
+    required: true,
+    description: NAME_RULE,
+    schema: parameterSchema(widgetSchema, 'name'),
+  };
+  const queryParameter = (name: 'page' | 'per_page', description: string): Parameter => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema: parameterSchema(widgetListQuerySchema, name),
+  });
+  const widgetRules = `${INFO_URL_RULE} ${DEADLINE_RULE}`;
+  return {
+    '/api/v1/widgets': {
+      get: secured({
+        tags: ['widgets'],
+        summary: 'A page of widgets, oldest first',
+        operationId: 'listWidgets',
+        parameters: [
+          queryParameter('page', 'Decimal digits, 1 to 999999999; default 1'),
+          queryParameter('per_page', 'One of 5, 10, 25, 50, 100; default 10'),
+        ],
+        responses: {
+          '200': jsonResponse(
+            'The page (a page past the last one has no items)',
+            ref('WidgetPage'),
+            {
+              headers: { Link: HEADERS.link, 'Total-Count': HEADERS.totalCount },
+            },
+          ),
+          '400': validationFailed({ per_page: 'per_page must be one of 5, 10, 25, 50, 100' }),
+        },
+      }),
+      post: adminOnly(
+        takesBody({
+          tags: ['widgets'],
+          summary: 'Add a widget (administrators)',
+          operationId: 'createWidget',
+          requestBody: requestBody('NewWidget', `\`name\`: ${NAME_RULE} ${widgetRules}`),
+          responses: {
+            '201': widgetCreated(),
+            '400': validationFailed({ info_url: 'www.example.com is not a valid URL' }),
+            '409': errorResponse(
+              'A widget of that name exists',
+              'Widget name: my-widget already exists, must be unique.',
+            ),
+          },
+        }),
+      ),
+    },
+    '/api/v1/widgets/{name}': {
+      get: secured({
+        tags: ['widgets'],
+        summary: 'One widget',
+        operationId: 'getWidget',
+        parameters: [nameParameter],
+        responses: {
+          '200': jsonResponse('The widget', ref('Widget')),
+          '404': RESPONSES.widgetNotFound,
+        },
+      }),
+      put: adminOnly(
+        takesBody({
+          tags: ['widgets'],
+          summary: 'Update a widget, or create it (administrators)',
+          operationId: 'putWidget',
+          parameters: [nameParameter],
+          requestBody: requestBody('WidgetUpdate', widgetRules),
+          responses: {
+            '200': jsonResponse('Updated', ref('Message'), {
+              example: { status: 'success', message: "'my-widget' was successfully updated" },
+            }),
+            '201': widgetCreated(),
+            '400': validationFailed({ deadline: "Failed to parse 'someday' as a valid date. …" }),
+          },
+        }),
+      ),
+      delete: adminOnly({
+        tags: ['widgets'],
+        summary: 'Delete a widget (administrators)',
+        operationId: 'deleteWidget',
+        parameters: [nameParameter],
+        responses: { '204': { description: 'Deleted' }, '404': RESPONSES.widgetNotFound },
+      }),
+    },
+  };
+}
+
+function aroundOperations(publishesJwks: boolean): OpenApiDocument['paths'] {
+  return {
+    '/health/live': {
+      get: {
+        tags: ['health'],
+        summary: 'Liveness: 200 while the process serves',
+        operationId: 'live',
+        responses: { '200': jsonResponse('Serving', ref('Health')) },
+      },
+    },
+    '/health/ready': {
+      get: {
+        tags: ['health'],
+        summary: 'Readiness: 200 when the database answers',
+        operationId: 'ready',
+        responses: {
+          '200': jsonResponse('Ready', ref('Health')),
+          '503': jsonResponse('The database does not answer', ref('Error'), {
+            example: { status: 'error', message: 'Database unavailable' },
+          }),
+        },
+      },
+    },
+    ...(publishesJwks && {
+      '/.well-known/jwks.json': {
+        get: {
+          tags: ['keys'],
+          summary: 'The public keys that verify access tokens',
+          description: 'Served only when JWT_ALG is EdDSA or ES256; with HS256 this path is a 404.',
+          operationId: 'jwks',
+          responses: {
+            '200': jsonResponse('The JWK set', ref('JsonWebKeySet'), {
+              headers: { 'Cache-Control': header('`public, max-age=300`') },
+            }),
+          },
+        },
+      },
+    }),
+  };
+}
+
+function documentationOperations(): OpenApiDocument['paths'] {
+  const tags = ['documentation'];
+  return {
+    [OPENAPI_PATH]: {
+      get: {
+        tags,
+        summary: 'This OpenAPI 3.1 document',
+        operationId: 'openApiDocument',
+        responses: { '200': jsonResponse('The document', { type: 'object' }) },
+      },
+    },
+    [UI_PATH]: {
+      get: {
+        tags,
+        summary: 'Swagger UI on this document',
+        operationId: 'swaggerUi',
+        responses: {
+          '200': {
+            description: 'The page',
+            headers: {
+              'Content-Security-Policy': header('Scripts and styles from this origin only'),
+            },
+            content: { 'text/html': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    [`${UI_PATH}/`]: {
+      get: {
+        tags,
+        summary: `Redirects to ${UI_PATH}`,
+        operationId: 'swaggerUiSlash',
+        responses: {
+          '301': {
+            description: `Moved to ${UI_PATH}`,
+            headers: { Location: header(UI_PATH) },
+          },
+        },
+      },
+    },
+    [`${UI_PATH}/{file}`]: {
+      get: {
+        tags,
+        summary: "The page's scripts, styles and icons",
+        operationId: 'swaggerUiAsset',
+        parameters: [
+          {
+            name: 'file',
+            in: 'path',
+            required: true,
+            description: 'Only these files are served; anything else is a 404',
+            schema: { type: 'string', enum: [...UI_ASSET_NAMES] },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The file',
+            headers: { 'Cache-Control': header('How long the file may be cached') },
+            content: {
+              'text/javascript': { schema: { type: 'string' } },
+              'text/css': { schema: { type: 'string' } },
+              'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+            },
+          },
+          '404': errorResponse('Not one of the files above', HTTP_MESSAGES.notFound),
+        },
+      },
+    },
+  };
+}
+
+/** package.json's version: three levels up from src/adapters/http and dist/adapters/http alike. */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(
+    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+  );
+  const version = (manifest as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gatehouse',
+      version: options.version ?? packageVersion(),
+      description:
+        'User accounts with JWT access tokens, and an admin-guarded widget resource. ' +
+        'Register or log in, copy `access_token` from the answer into **Authorize**, then call ' +
+        'the secured routes. Errors are `{"status", "message", "errors"?}`; unknown routes 404 ' +
+        'and wrong methods 405 in that shape.',
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'auth', description: 'Accounts and access tokens' },
+      { name: 'widgets', description: 'Widgets: any user reads, administrators write' },
+      { name: 'health', description: 'Probes' },
+      ...(options.publishesJwks
+        ? [{ name: 'keys', description: 'Token verification keys (EdDSA and ES256 only)' }]
+        : []),
+      { name: 'documentation', description: 'This document and its UI' },
+    ],
+    paths: {
+      ...authOperations(),
+      ...widgetOperations(),
+      ...aroundOperations(options.publishesJwks),
+      ...documentationOperations(),
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: componentSchemas(),
+    },
+  };
+}

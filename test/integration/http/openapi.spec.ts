@@ -1,0 +1,527 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Router } from '@koa/router';
+import type { Knex } from 'knex';
+import { buildRouter, type HttpUseCases } from '../../../src/adapters/http/app.js';
+import type { GatehouseState } from '../../../src/adapters/http/context.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
+import {
+  buildOpenApiDocument,
+  type JsonSchema,
+  type OpenApiDocument,
+  type Operation,
+} from '../../../src/adapters/http/openapi.js';
+import {
+  credentialsSchema,
+  widgetListQuerySchema,
+  widgetSchema,
+} from '../../../src/adapters/http/schemas.js';
+import type { PublicJwk } from '../../../src/adapters/security/signingKeys.js';
+import { TOKENS } from '../../../src/main/container.js';
+import type { RunningServer } from '../../../src/main/server.js';
+import { expect } from '../../support/chai.js';
+import { sqliteUrl } from '../../support/databases.js';
+import { KeyDirectory, newKeyPair, privatePem } from '../../support/keyFiles.js';
+import { request, startTestServer, type Reply, type RequestOptions } from '../../support/server.js';
+
+const DOCUMENT_PATH = '/api/v1/openapi.json';
+const UI_PATH = '/api/v1/ui';
+const SWAGGER_UI_DIST = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+const AN_ED25519_JWK: PublicJwk = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  kid: 'test-key',
+  alg: 'EdDSA',
+  use: 'sig',
+};
+
+/** The router the app mounts. Registering routes calls no use case, so none is needed. */
+function routerOf(publicJwks: readonly PublicJwk[]): Router<GatehouseState> {
+  return buildRouter({} as HttpUseCases, { isReady: async () => true, publicJwks });
+}
+
+/** `METHOD /path/{param}` of every route the router registers (HEAD comes with GET). */
+function routerOperations(router: Router<GatehouseState>): string[] {
+  return router.stack
+    .flatMap((layer) =>
+      layer.methods
+        .filter((method) => method !== 'HEAD')
+        .map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`),
+    )
+    .sort();
+}
+
+function documentOperations(document: OpenApiDocument): string[] {
+  return Object.entries(document.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+function operationsOf(document: OpenApiDocument): Array<[string, Operation]> {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]): [string, Operation] => [
+      `${method.toUpperCase()} ${path}`,
+      operation,
+    ]),
+  );
+}
+
+/** Every schema the document holds, named by where it sits. */
+function schemasIn(document: OpenApiDocument): Array<[string, JsonSchema]> {
+  const found: Array<[string, JsonSchema]> = Object.entries(document.components.schemas).map(
+    ([name, schema]) => [`components.schemas.${name}`, schema],
+  );
+  for (const [where, operation] of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) {
+      found.push([`${where} parameter ${parameter.name}`, parameter.schema]);
+    }
+    for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
+      found.push([`${where} body ${type}`, media.schema]);
+    }
+    for (const [status, response] of Object.entries(operation.responses)) {
+      for (const [type, media] of Object.entries(response.content ?? {})) {
+        found.push([`${where} ${status} ${type}`, media.schema]);
+      }
+      for (const [name, header] of Object.entries(response.headers ?? {})) {
+        found.push([`${where} ${status} header ${name}`, header.schema]);
+      }
+    }
+  }
+  return found;
+}
+
+/** The schema with every `#/components/schemas/<name>` reference replaced by that schema. */
+function dereference(node: unknown, document: OpenApiDocument): unknown {
+  if (Array.isArray(node)) return node.map((item) => dereference(item, document));
+  if (typeof node !== 'object' || node === null) return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string') {
+    const name = $ref.replace(/^#\/components\/schemas\//, '');
+    expect(document.components.schemas, `${$ref} resolves`).to.have.own.property(name);
+    return dereference(document.components.schemas[name], document);
+  }
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, dereference(value, document)]),
+  );
+}
+
+/** Ajv for JSON Schema 2020-12 (OpenAPI 3.1's dialect), strict: an unknown keyword fails. */
+function strictAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** A GET with the path sent exactly as written (fetch would resolve `..` segments first). */
+function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}/`, { method: 'GET', path }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('OpenAPI document and Swagger UI [sqlite]', () => {
+  let running: RunningServer;
+  let served: OpenApiDocument;
+  const api = (method: string, path: string, options?: RequestOptions) =>
+    request(running.url, method, path, options);
+
+  before(async () => {
+    running = await startTestServer(sqliteUrl());
+    served = (await api('GET', DOCUMENT_PATH)).json as OpenApiDocument;
+  });
+
+  after(async () => {
+    await running.close();
+  });
+
+  describe('GET /api/v1/openapi.json', () => {
+    it('serves an OpenAPI 3.1 document as JSON, with the bearer scheme and relative server', async () => {
+      const reply = await api('GET', DOCUMENT_PATH);
+      expect(reply.status).to.equal(200);
+      expect(reply.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      expect(reply.json.openapi).to.equal('3.1.0');
+      expect(reply.json.info).to.include({ title: 'Gatehouse', version: PACKAGE_VERSION });
+      expect(reply.json.servers).to.deep.equal([{ url: '/' }]);
+      expect(reply.json.components.securitySchemes).to.deep.equal({
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      });
+    });
+
+    it('is the document the builder makes for an HS256 server', () => {
+      const built = buildOpenApiDocument({ publishesJwks: false });
+      expect(served).to.deep.equal(JSON.parse(JSON.stringify(built)));
+    });
+
+    it('lists exactly the routes the router registers, with their methods', () => {
+      expect(documentOperations(served)).to.deep.equal(routerOperations(routerOf([])));
+    });
+
+    it('documents the JWKS route exactly when the router has it (asymmetric keys)', () => {
+      const withKeys = buildOpenApiDocument({ publishesJwks: true });
+      expect(documentOperations(withKeys)).to.deep.equal(
+        routerOperations(routerOf([AN_ED25519_JWK])),
+      );
+      expect(documentOperations(withKeys)).to.include('GET /.well-known/jwks.json');
+      expect(documentOperations(served)).not.to.include('GET /.well-known/jwks.json');
+    });
+
+    it('is served with the JWKS route by a server signing with EdDSA', async () => {
+      const keys = new KeyDirectory();
+      const eddsa = await startTestServer(sqliteUrl(), {
+        JWT_ALG: 'EdDSA',
+        JWT_PRIVATE_KEY_FILE: keys.write(privatePem(newKeyPair('Ed25519').privateKey)),
+      });
+      try {
+        const document = (await request(eddsa.url, 'GET', DOCUMENT_PATH)).json as OpenApiDocument;
+        expect(document.paths).to.have.property('/.well-known/jwks.json');
+        expect((await request(eddsa.url, 'GET', '/.well-known/jwks.json')).status).to.equal(200);
+      } finally {
+        await eddsa.close();
+        keys.remove();
+      }
+    });
+
+    it('declares every path template parameter, and gives every operation a unique id', () => {
+      const ids = operationsOf(served).map(([, operation]) => operation.operationId);
+      expect(new Set(ids).size).to.equal(ids.length);
+      for (const [where, operation] of operationsOf(served)) {
+        const templated = [...where.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+        const declared = (operation.parameters ?? [])
+          .filter((parameter) => parameter.in === 'path')
+          .map((parameter) => parameter.name);
+        expect(declared, where).to.deep.equal(templated);
+      }
+    });
+
+    it('publishes the very request schemas the validators compile', () => {
+      const built = buildOpenApiDocument({ publishesJwks: false });
+      expect(built.components.schemas.Credentials).to.equal(credentialsSchema);
+      expect(built.components.schemas.NewWidget).to.equal(widgetSchema);
+      expect(served.components.schemas.Credentials).to.deep.equal(credentialsSchema);
+      expect(served.components.schemas.NewWidget).to.deep.equal(widgetSchema);
+      // PUT takes the name from the path: the body is the widget schema without it.
+      expect(served.components.schemas.WidgetUpdate).to.deep.equal({
+        type: 'object',
+        properties: {
+          info_url: widgetSchema.properties.info_url,
+          deadline: widgetSchema.properties.deadline,
+        },
+        required: ['info_url', 'deadline'],
+      });
+      for (const path of ['/api/v1/auth/register', '/api/v1/auth/login']) {
+        const body = served.paths[path]?.post?.requestBody;
+        expect(body?.required, path).to.equal(true);
+        expect(body?.content, path).to.deep.equal({
+          'application/json': { schema: { $ref: '#/components/schemas/Credentials' } },
+          'application/x-www-form-urlencoded': {
+            schema: { $ref: '#/components/schemas/Credentials' },
+          },
+        });
+      }
+      expect(served.paths['/api/v1/widgets/{name}']?.put?.requestBody?.content).to.have.keys(
+        'application/json',
+        'application/x-www-form-urlencoded',
+      );
+    });
+
+    it('takes the list query parameters from the query schema (absence, not null)', () => {
+      const parameters = served.paths['/api/v1/widgets']?.get?.parameters ?? [];
+      expect(
+        parameters.map(({ name, in: where, required }) => ({ name, where, required })),
+      ).to.deep.equal([
+        { name: 'page', where: 'query', required: false },
+        { name: 'per_page', where: 'query', required: false },
+      ]);
+      const withoutNullable = (schema: object) =>
+        Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'nullable'));
+      expect(parameters.map((parameter) => parameter.schema)).to.deep.equal([
+        withoutNullable(widgetListQuerySchema.properties.page),
+        withoutNullable(widgetListQuerySchema.properties.per_page),
+      ]);
+    });
+
+    it('holds only schemas that Ajv 2020 compiles in strict mode', () => {
+      const schemas = schemasIn(served);
+      expect(schemas.length).to.be.greaterThan(40);
+      const ajv = strictAjv();
+      for (const [where, schema] of schemas) {
+        expect(() => ajv.compile(dereference(schema, served) as object), where).not.to.throw();
+      }
+    });
+
+    it('marks the token routes with the bearer scheme and a 401, and only those', () => {
+      const secured = [
+        'GET /api/v1/auth/user',
+        'POST /api/v1/auth/logout',
+        'GET /api/v1/widgets',
+        'POST /api/v1/widgets',
+        'GET /api/v1/widgets/{name}',
+        'PUT /api/v1/widgets/{name}',
+        'DELETE /api/v1/widgets/{name}',
+      ];
+      for (const [where, operation] of operationsOf(served)) {
+        if (secured.includes(where)) {
+          expect(operation.security, where).to.deep.equal([{ bearer: [] }]);
+          expect(operation.responses['401']?.headers, where).to.have.property('WWW-Authenticate');
+        } else {
+          expect(operation.security, where).to.equal(undefined);
+        }
+      }
+    });
+
+    it('lists the contract status codes of the main routes', () => {
+      const statuses = (path: string, method: 'get' | 'post' | 'put' | 'delete') =>
+        Object.keys(served.paths[path]?.[method]?.responses ?? {});
+      expect(statuses('/api/v1/auth/register', 'post')).to.have.members([
+        '201',
+        '400',
+        '409',
+        '413',
+        '415',
+        '429',
+      ]);
+      expect(statuses('/api/v1/auth/login', 'post')).to.have.members([
+        '200',
+        '400',
+        '401',
+        '413',
+        '415',
+        '429',
+      ]);
+      expect(statuses('/api/v1/widgets', 'post')).to.have.members([
+        '201',
+        '400',
+        '401',
+        '403',
+        '409',
+        '413',
+        '415',
+      ]);
+      expect(statuses('/api/v1/widgets/{name}', 'put')).to.include.members(['200', '201', '403']);
+      expect(statuses('/api/v1/widgets/{name}', 'delete')).to.have.members([
+        '204',
+        '401',
+        '403',
+        '404',
+      ]);
+      expect(statuses('/health/ready', 'get')).to.have.members(['200', '503']);
+      const register = served.paths['/api/v1/auth/register']?.post?.responses ?? {};
+      expect(register['201']?.headers).to.have.keys('Cache-Control', 'Pragma');
+      expect(register['429']?.headers).to.have.keys('Retry-After');
+      const list = served.paths['/api/v1/widgets']?.get?.responses ?? {};
+      expect(list['200']?.headers).to.have.keys('Link', 'Total-Count');
+      const create = served.paths['/api/v1/widgets']?.post?.responses ?? {};
+      expect(create['201']?.headers).to.have.keys('Location');
+    });
+
+    it('describes what the API really answers: statuses, bodies and headers', async () => {
+      const ajv = strictAjv();
+      const expectDocumented = (reply: Reply, method: string, path: string) => {
+        const where = `${method} ${path} ${reply.status}`;
+        const operation = served.paths[path]?.[method.toLowerCase() as 'get'];
+        const response = operation?.responses[String(reply.status)];
+        expect(response, `${where} is documented`).to.not.equal(undefined);
+        for (const name of Object.keys(response?.headers ?? {})) {
+          expect(reply.headers.has(name), `${where} header ${name}`).to.equal(true);
+        }
+        const schema = response?.content?.['application/json']?.schema;
+        if (schema === undefined) return expect(reply.body, where).to.equal(null);
+        const validate = ajv.compile(dereference(schema, served) as object);
+        expect(validate(reply.json), `${where}: ${ajv.errorsText(validate.errors)}`).to.equal(true);
+      };
+      const call = async (
+        method: string,
+        path: string,
+        template = path,
+        options: RequestOptions = {},
+      ) => {
+        const reply = await api(method, path, options);
+        expectDocumented(reply, method, template);
+        return reply;
+      };
+      const credentials = { email: 'openapi@example.com', password: 'password1' };
+
+      const token = (await call('POST', '/api/v1/auth/register', undefined, { json: credentials }))
+        .json.access_token as string;
+      await call('POST', '/api/v1/auth/register', undefined, { json: credentials });
+      await call('POST', '/api/v1/auth/register', undefined, { json: { email: 'x' } });
+      await call('POST', '/api/v1/auth/login', undefined, { form: credentials });
+      await call('POST', '/api/v1/auth/login', undefined, {
+        json: { ...credentials, password: 'wrong password' },
+      });
+      await call('GET', '/api/v1/auth/user', undefined, { token });
+      await call('GET', '/api/v1/auth/user');
+      await call('POST', '/api/v1/widgets', undefined, {
+        token,
+        json: { name: 'w', info_url: 'https://example.com', deadline: '2099-01-01' },
+      });
+      await running.container
+        .get<Knex>(TOKENS.Knex)('users')
+        .where({ email: credentials.email })
+        .update({ admin: true });
+      const widget = { info_url: 'https://example.com', deadline: '2099-01-01' };
+      await call('POST', '/api/v1/widgets', undefined, { token, json: { name: 'w', ...widget } });
+      await call('POST', '/api/v1/widgets', undefined, { token, json: { name: 'w', ...widget } });
+      await call('PUT', '/api/v1/widgets/x', '/api/v1/widgets/{name}', { token, json: widget });
+      await call('PUT', '/api/v1/widgets/x', '/api/v1/widgets/{name}', { token, form: widget });
+      await call('GET', '/api/v1/widgets/w', '/api/v1/widgets/{name}', { token });
+      await call('GET', '/api/v1/widgets/none', '/api/v1/widgets/{name}', { token });
+      await call('GET', '/api/v1/widgets?page=1&per_page=5', '/api/v1/widgets', { token });
+      await call('GET', '/api/v1/widgets?per_page=7', '/api/v1/widgets', { token });
+      await call('DELETE', '/api/v1/widgets/x', '/api/v1/widgets/{name}', { token });
+      await call('POST', '/api/v1/auth/logout', undefined, { token });
+      await call('GET', '/health/live');
+      await call('GET', '/health/ready');
+    });
+  });
+
+  describe('GET /api/v1/ui', () => {
+    it('answers an HTML page that loads Swagger UI on the document, with no inline script', async () => {
+      const reply = await api('GET', UI_PATH);
+      expect(reply.status).to.equal(200);
+      expect(reply.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+      const page = reply.body as string;
+      expect(page).to.include(`<script src="${UI_PATH}/swagger-ui-bundle.js"></script>`);
+      expect(page).to.include(`data-openapi-url="${DOCUMENT_PATH}"`);
+      expect(page).not.to.match(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(page).not.to.match(/\sstyle=/);
+    });
+
+    it('confines scripts and styles to the origin with a Content-Security-Policy', async () => {
+      const policy = (await api('GET', UI_PATH)).headers.get('content-security-policy') ?? '';
+      const directives = policy.split(/;\s*/);
+      expect(directives).to.include.members([
+        "default-src 'none'",
+        "script-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+      ]);
+      expect(policy).not.to.include('unsafe');
+      // Besides 'self', only the <style> elements the pinned Swagger UI renders, by hash.
+      const preset = readFileSync(join(SWAGGER_UI_DIST, 'swagger-ui-standalone-preset.js'), 'utf8');
+      const inlineStyles = [...preset.matchAll(/createElement\("style",null,"([^"]*)"\)/g)].map(
+        (match) =>
+          `'sha256-${createHash('sha256')
+            .update(match[1] ?? '')
+            .digest('base64')}'`,
+      );
+      expect(inlineStyles).to.have.length.greaterThan(0);
+      expect(directives).to.include(`style-src 'self' ${inlineStyles.join(' ')}`);
+    });
+
+    it('serves every file the page links, with its content type', async () => {
+      const page = (await api('GET', UI_PATH)).body as string;
+      const links = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+      expect(links).to.have.length(7);
+      const types: Record<string, string> = {
+        js: 'text/javascript; charset=utf-8',
+        css: 'text/css; charset=utf-8',
+        png: 'image/png',
+      };
+      for (const link of links) {
+        expect(link, link).to.match(new RegExp(`^${UI_PATH}/`));
+        const reply = await fetch(`${running.url}${link}`);
+        await reply.arrayBuffer();
+        expect(reply.status, link).to.equal(200);
+        expect(reply.headers.get('content-type'), link).to.equal(
+          types[link.split('.').at(-1) ?? ''],
+        );
+        expect(reply.headers.get('x-content-type-options'), link).to.equal('nosniff');
+        expect(reply.headers.get('cache-control'), link).to.be.a('string');
+      }
+    });
+
+    it("serves swagger-ui-dist's files as they are, cacheable for a day", async () => {
+      for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png']) {
+        const reply = await fetch(`${running.url}${UI_PATH}/${file}`);
+        const body = Buffer.from(await reply.arrayBuffer());
+        expect(reply.status, file).to.equal(200);
+        expect(body.equals(readFileSync(join(SWAGGER_UI_DIST, file))), file).to.equal(true);
+        expect(reply.headers.get('cache-control'), file).to.equal('public, max-age=86400');
+      }
+    });
+
+    it('configures Swagger UI on the document, keeping the authorization across reloads', async () => {
+      const reply = await api('GET', `${UI_PATH}/gatehouse-init.js`);
+      expect(reply.status).to.equal(200);
+      expect(reply.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
+      expect(reply.headers.get('cache-control')).to.equal('no-cache');
+      expect(reply.body).to.include('SwaggerUIBundle({');
+      expect(reply.body).to.include('url: root.dataset.openapiUrl');
+      expect(reply.body).to.include('persistAuthorization: true');
+    });
+
+    it('redirects the trailing-slash form to the page, keeping the query', async () => {
+      for (const [path, location] of [
+        [`${UI_PATH}/`, UI_PATH],
+        [`${UI_PATH}/?x=1`, `${UI_PATH}?x=1`],
+      ] as const) {
+        const reply = await fetch(`${running.url}${path}`, { redirect: 'manual' });
+        await reply.arrayBuffer();
+        expect(reply.status, path).to.equal(301);
+        expect(reply.headers.get('location'), path).to.equal(location);
+      }
+      expect((await api('GET', `${UI_PATH}/`)).status).to.equal(200); // fetch follows it
+    });
+
+    it('answers any other file name with the JSON 404', async () => {
+      for (const name of [
+        'index.html',
+        'swagger-initializer.js',
+        'swagger-ui.js.map',
+        'oauth2-redirect.html',
+        'package.json',
+        'SWAGGER-UI.CSS',
+        '__proto__',
+        'constructor',
+      ]) {
+        const reply = await api('GET', `${UI_PATH}/${name}`);
+        expect(reply.status, name).to.equal(404);
+        expect(reply.json, name).to.deep.equal({ status: 'fail', message: HTTP_MESSAGES.notFound });
+      }
+    });
+
+    it('answers path traversal attempts with 404', async () => {
+      for (const path of [
+        `${UI_PATH}/..%2Fpackage.json`,
+        `${UI_PATH}/..%2F..%2F..%2Fpackage.json`,
+        `${UI_PATH}/../../package.json`,
+        `${UI_PATH}/%2e%2e/%2e%2e/package.json`,
+        `${UI_PATH}/swagger-ui.css/../../../package.json`,
+        `${UI_PATH}/..%5c..%5cpackage.json`,
+      ]) {
+        const reply = await rawGet(running.url, path);
+        expect(reply.status, path).to.equal(404);
+        expect(reply.body, path).not.to.include('"name": "gatehouse"');
+      }
+    });
+
+    it('answers other methods on the page with 405', async () => {
+      const reply = await api('POST', UI_PATH);
+      expect(reply.status).to.equal(405);
+      expect(reply.headers.get('allow')).to.equal('HEAD, GET');
+    });
+  });
+});
