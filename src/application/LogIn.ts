@@ -24,7 +24,7 @@ export class LogIn {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly issuer: AccessTokenIssuer,
-    /** Failed logins per account (normalised email), known or not, so the limit reveals nothing. */
+    /** Login attempts per account (normalised email), known or not, so the limit reveals nothing. */
     private readonly failures: AttemptLimiter,
   ) {}
 
@@ -32,7 +32,9 @@ export class LogIn {
     // Only the email's form is checked: the register-time password policy never locks anyone out.
     assertValid({ email: emailProblem(input.email) });
     const email = normalizeEmail(input.email);
-    const wait = await this.failures.retryAfter(email);
+    // The attempt is counted before the password is checked, so a burst of concurrent guesses
+    // cannot all pass the limit; a successful login clears the count.
+    const wait = await this.failures.consume(email);
     if (wait > 0) throw tooManyAttempts(wait);
     const user = await this.users.findByEmail(email);
     // Exactly one verification whether or not the account exists, so timing reveals nothing.
@@ -40,10 +42,7 @@ export class LogIn {
       input.password,
       user?.passwordHash ?? (await this.hashOfNoPassword()),
     );
-    if (!user || !matches) {
-      await this.failures.record(email);
-      throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
-    }
+    if (!user || !matches) throw new DomainError('BAD_CREDENTIALS', BAD_CREDENTIALS_MESSAGE);
     await this.failures.reset(email);
     if (this.hasher.needsRehash(user.passwordHash)) {
       // While the password is at hand: move the account to the configured algorithm and cost.

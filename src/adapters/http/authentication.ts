@@ -42,9 +42,8 @@ export function actorOf(ctx: GatehouseContext): Actor {
 /** Counts every request per client address (`ctx.ip`: X-Forwarded-For only with TRUST_PROXY). */
 export function limitPerClient(limiter: AttemptLimiter): Middleware<GatehouseState> {
   return async (ctx, next) => {
-    const wait = await limiter.retryAfter(ctx.ip);
+    const wait = await limiter.consume(ctx.ip);
     if (wait > 0) throw tooManyAttempts(wait);
-    await limiter.record(ctx.ip);
     await next();
   };
 }

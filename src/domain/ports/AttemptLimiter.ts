@@ -1,12 +1,14 @@
 /**
- * Counts attempts per key (an account, a client address) within a window, so brute force meets
- * a 429 until the window passes. No permanent lockout: counts expire with their window.
+ * Counts attempts per key (an account, a client address) within a fixed window, so brute force
+ * meets a 429 until the window passes. No permanent lockout: counts expire with their window.
  */
 export interface AttemptLimiter {
-  /** Whole seconds until `key` may try again; 0 when it may try now. Counts nothing. */
-  retryAfter(key: string): Promise<number>;
-  /** Counts one attempt against `key`. */
-  record(key: string): Promise<void>;
+  /**
+   * Counts one attempt against `key`, atomically, and returns 0 when it is within the limit, or
+   * the whole seconds until the window ends when it is over. Counting before acting is what keeps
+   * a burst of concurrent attempts from slipping past the limit.
+   */
+  consume(key: string): Promise<number>;
   /** Forgets `key`'s attempts. */
   reset(key: string): Promise<void>;
   /** Housekeeping: forgets every key whose window has passed; returns how many. */

@@ -29,6 +29,20 @@ describeEachServer(
       expect(retryAfter).to.be.within(890, 900);
     });
 
+    it('lets no more guesses through than the limit when they arrive all at once', async () => {
+      await registerFrom(api, '10.0.3.1', 'burst@example.com');
+      const replies = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          api.request('POST', '/api/v1/auth/login', {
+            json: { email: 'burst@example.com', password: 'wrong-password' },
+            headers: { 'X-Forwarded-For': `10.0.4.${i}` },
+          }),
+        ),
+      );
+      const statuses = replies.map((r) => r.status).sort();
+      expect(statuses).to.deep.equal([401, 401, 401, 429, 429, 429, 429, 429, 429, 429, 429, 429]);
+    });
+
     it('limits login and register requests per client address', async () => {
       const client = '10.0.1.1';
       for (let i = 0; i < 4; i += 1) {

@@ -31,9 +31,9 @@ describeEachDatabase('KnexAttemptLimiter', (db) => {
       max: 1,
       windowSeconds: 60,
     });
-    await logins.record('same-key');
-    expect(await logins.retryAfter('same-key')).to.equal(60);
-    expect(await clients.retryAfter('same-key')).to.equal(0);
+    await logins.consume('same-key');
+    expect(await logins.consume('same-key')).to.equal(60);
+    expect(await clients.consume('same-key')).to.equal(0);
   });
 
   it('shares its counts between instances on the same database', async () => {
@@ -41,9 +41,9 @@ describeEachDatabase('KnexAttemptLimiter', (db) => {
     const limit = { scope: 'login', max: 2, windowSeconds: 60 };
     const first = new KnexAttemptLimiter(db.knex(), clock, limit);
     const second = new KnexAttemptLimiter(db.knex(), clock, limit);
-    await first.record('alice');
-    await second.record('alice');
-    expect(await first.retryAfter('alice')).to.equal(60);
+    await first.consume('alice');
+    await second.consume('alice');
+    expect(await first.consume('alice')).to.equal(60);
   });
 
   it('purges only its own counters whose window has passed', async () => {
@@ -58,10 +58,10 @@ describeEachDatabase('KnexAttemptLimiter', (db) => {
       max: 5,
       windowSeconds: 60,
     });
-    await logins.record('old');
-    await clients.record('old');
+    await logins.consume('old');
+    await clients.consume('old');
     clock.advanceSeconds(30);
-    await logins.record('recent');
+    await logins.consume('recent');
     clock.advanceSeconds(30);
 
     expect(await logins.purgeExpired()).to.equal(1);

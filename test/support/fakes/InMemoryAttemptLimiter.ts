@@ -10,16 +10,14 @@ export class InMemoryAttemptLimiter implements AttemptLimiter {
     private readonly windowSeconds: number,
   ) {}
 
-  async retryAfter(key: string): Promise<number> {
-    const window = this.current(key);
-    if (this.max === 0 || !window || window.count < this.max) return 0;
-    const ends = window.start + this.windowSeconds * 1000;
-    return Math.ceil((ends - this.clock.now().getTime()) / 1000);
-  }
-
-  async record(key: string): Promise<void> {
-    const window = this.current(key) ?? { start: this.clock.now().getTime(), count: 0 };
-    this.windows.set(key, { ...window, count: window.count + 1 });
+  async consume(key: string): Promise<number> {
+    if (this.max === 0) return 0;
+    const now = this.clock.now().getTime();
+    const window = this.current(key) ?? { start: now, count: 0 };
+    const counted = { ...window, count: window.count + 1 };
+    this.windows.set(key, counted);
+    if (counted.count <= this.max) return 0;
+    return Math.ceil((counted.start + this.windowSeconds * 1000 - now) / 1000);
   }
 
   async reset(key: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { DomainError } from '../../../src/domain/index.js';
 import { expect } from '../../support/chai.js';
 import { BAD_CREDENTIALS_MESSAGE } from '../../../src/application/LogIn.js';
 import {
@@ -137,6 +138,19 @@ describe('LogIn brute-force limit', () => {
       );
     }
     await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+  });
+
+  it('checks no more passwords than the limit under a burst of concurrent guesses', async () => {
+    const core = await withAlice();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => core.logIn.execute(wrong)),
+    );
+    const codes = results.map((r) =>
+      r.status === 'rejected' ? (r.reason as DomainError).code : 'ok',
+    );
+    expect(codes.filter((code) => code === 'BAD_CREDENTIALS')).to.have.length(LOGIN_MAX_FAILURES);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).to.have.length(10 - LOGIN_MAX_FAILURES);
+    expect(core.hasher.verifications).to.equal(LOGIN_MAX_FAILURES);
   });
 
   it('limits each account on its own', async () => {

@@ -22,8 +22,9 @@ interface AttemptRow {
 
 /**
  * Fixed windows kept in the database, so every instance sharing it counts together (as
- * revocations do). A window opens at a key's first attempt and lasts `windowSeconds`; counting
- * is one atomic upsert, which also restarts a window that has passed.
+ * revocations do). A window opens at a key's first attempt and lasts `windowSeconds`. Counting is
+ * one atomic upsert that also restarts a window that has passed, and returns the new count
+ * (RETURNING: Postgres, SQLite 3.35+), so concurrent attempts can never all read "under the limit".
  */
 export class KnexAttemptLimiter implements AttemptLimiter {
   constructor(
@@ -32,35 +33,32 @@ export class KnexAttemptLimiter implements AttemptLimiter {
     private readonly limit: AttemptLimit,
   ) {}
 
-  async retryAfter(key: string): Promise<number> {
+  async consume(key: string): Promise<number> {
     if (this.limit.max === 0) return 0;
-    const row = await this.attempts()
-      .where({ key: this.keyOf(key) })
-      .first();
-    if (!row || row.attempts < this.limit.max) return 0;
-    const msLeft = this.windowEnd(row).getTime() - this.clock.now().getTime();
-    return msLeft > 0 ? Math.ceil(msLeft / 1000) : 0;
-  }
-
-  async record(key: string): Promise<void> {
-    if (this.limit.max === 0) return;
     const now = this.clock.now();
-    const passed = this.windowStartBefore(now);
-    const expired = this.knex.raw('?? <= ?', ['auth_attempts.window_started_at', passed]);
-    await this.attempts()
+    const passed = this.knex.raw('?? <= ?', [
+      'auth_attempts.window_started_at',
+      this.windowStartBefore(now),
+    ]);
+    const [row] = await this.attempts()
       .insert({ key: this.keyOf(key), window_started_at: now, attempts: 1 })
       .onConflict('key')
       .merge({
         attempts: this.knex.raw('CASE WHEN ? THEN 1 ELSE ?? + 1 END', [
-          expired,
+          passed,
           'auth_attempts.attempts',
         ]),
         window_started_at: this.knex.raw('CASE WHEN ? THEN ? ELSE ?? END', [
-          expired,
+          passed,
           now,
           'auth_attempts.window_started_at',
         ]),
-      });
+      })
+      .returning(['attempts', 'window_started_at']);
+    if (!row) throw new Error('the attempt counter returned no row');
+    if (row.attempts <= this.limit.max) return 0;
+    const msLeft = this.windowEnd(row).getTime() - now.getTime();
+    return Math.max(1, Math.ceil(msLeft / 1000));
   }
 
   async reset(key: string): Promise<void> {
@@ -93,7 +91,7 @@ export class KnexAttemptLimiter implements AttemptLimiter {
     return new Date(now.getTime() - this.limit.windowSeconds * 1000);
   }
 
-  private windowEnd(row: AttemptRow): Date {
+  private windowEnd(row: Pick<AttemptRow, 'window_started_at'>): Date {
     return new Date(toDate(row.window_started_at).getTime() + this.limit.windowSeconds * 1000);
   }
 }
