@@ -1,6 +1,7 @@
 import {
   assertAdmin,
   normalizeWidgetName,
+  widgetNameProblem,
   widgetNotFound,
   type Actor,
   type WidgetRepository,
@@ -12,6 +13,8 @@ export class DeleteWidget {
 
   async execute(actor: Actor, name: string): Promise<void> {
     assertAdmin(actor);
+    // No widget can bear an invalid name: answer without asking the store (which might choke on it).
+    if (widgetNameProblem(name) !== null) throw widgetNotFound(name);
     if (!(await this.widgets.remove(normalizeWidgetName(name)))) throw widgetNotFound(name);
   }
 }

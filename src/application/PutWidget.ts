@@ -14,6 +14,8 @@ import {
   type WidgetRepository,
 } from '../domain/index.js';
 
+const MAX_ATTEMPTS = 3;
+
 export interface PutWidgetInput {
   readonly infoUrl: string;
   readonly deadline: string;
@@ -46,20 +48,20 @@ export class PutWidget {
     const key = normalizeWidgetName(name);
     const changes = widgetChanges(input, now);
 
-    const updated = await this.widgets.update(key, changes);
-    if (updated) return { widget: updated, created: false };
-
     const { publicId, email } = actor.user;
-    const widget = createWidget({ name: key, ...input, owner: { publicId, email } }, now);
-    try {
-      await this.widgets.add(widget);
-      return { widget, created: true };
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'CONFLICT') throw error;
-      // Another request created it between our update and our insert: ours is an update.
-      const raced = await this.widgets.update(key, changes);
-      if (!raced) throw error;
-      return { widget: raced, created: false };
+    const fresh = createWidget({ name: key, ...input, owner: { publicId, email } }, now);
+    // Update, else create; a create that loses a race to another request's turns into an update.
+    // Bounded: each lap needs another request to create and then delete this very name.
+    for (let attempt = 1; ; attempt += 1) {
+      const updated = await this.widgets.update(key, changes);
+      if (updated) return { widget: updated, created: false };
+      try {
+        await this.widgets.add(fresh);
+        return { widget: fresh, created: true };
+      } catch (error) {
+        const raced = error instanceof DomainError && error.code === 'CONFLICT';
+        if (!raced || attempt === MAX_ATTEMPTS) throw error;
+      }
     }
   }
 }

@@ -225,6 +225,13 @@ describeEachServer('widgets API', (api) => {
       expect(await api.db.knex()('widgets').where({ name: 'kelvin' })).to.have.length(1);
     });
 
+    it('answers a name no widget can have (a NUL byte) with 404, on every database', async () => {
+      const reply = await api.request('GET', '/api/v1/widgets/a%00b', { token: user });
+      expect(reply.status).to.equal(404);
+      const deleted = await api.request('DELETE', '/api/v1/widgets/a%00b', { token: admin });
+      expect(deleted.status).to.equal(404);
+    });
+
     it('answers 404 naming the widget', async () => {
       const reply = await api.request('GET', '/api/v1/widgets/missing', { token: user });
       expect(reply.status).to.equal(404);

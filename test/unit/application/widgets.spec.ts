@@ -1,3 +1,4 @@
+import { widgetNameTaken } from '../../../src/domain/index.js';
 import { expect } from '../../support/chai.js';
 import { buildCoreWithActors } from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
@@ -127,6 +128,27 @@ describe('PutWidget', () => {
     );
     expect(results.filter((r) => r.created)).to.have.length(1);
     expect((await core.listWidgets.execute({ page: 1, perPage: 5 })).total).to.equal(1);
+  });
+
+  it('creates after all when the widget it raced against is deleted before its retry', async () => {
+    const { core, admin } = await buildCoreWithActors();
+    const add = core.widgets.add.bind(core.widgets);
+    let adds = 0;
+    core.widgets.add = async (widget) => {
+      adds += 1;
+      if (adds === 1) {
+        // Between our update and our insert, another request created the widget and a third
+        // deleted it again: our insert lost the race, and our retried update finds nothing.
+        await add(widget);
+        await core.widgets.remove(widget.name);
+        throw widgetNameTaken(widget.name);
+      }
+      return add(widget);
+    };
+    const result = await core.putWidget.execute(admin, 'flicker', changes);
+    expect(result.created).to.equal(true);
+    expect(adds).to.equal(2);
+    expect(await core.widgets.findByName('flicker')).to.deep.equal(result.widget);
   });
 
   it('names an invalid path name together with the body errors', async () => {
