@@ -13,19 +13,35 @@ export interface GatehouseState {
 
 export type GatehouseContext = ParameterizedContext<GatehouseState>;
 
-// A DNS name or IP literal and an optional port: nothing that could break out of a header value.
-const HOST =
-  /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+// A host name (underscores allowed, as container names have them; one trailing dot) or an IP
+// literal, and an optional port: nothing that could break out of a header value.
+const HOST = /^(?:[\w-]{1,63}(?:\.[\w-]{1,63})*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::(\d{1,5}))?$/;
+
+/** The last value of a forwarding header: the one the trusted proxy itself added. */
+function forwarded(ctx: GatehouseContext, header: string): string | undefined {
+  const value = ctx.get(header);
+  return value === '' ? undefined : value.split(',').at(-1)?.trim();
+}
 
 /**
- * `scheme://host` of the request, for absolute links (Location, Link). X-Forwarded-Proto/-Host
- * count only when the app trusts its proxy (TRUST_PROXY). Client-supplied, so checked: anything
- * but http(s) and a plain host[:port] is a 400. (Koa 3's `ctx.origin` is the Origin header.)
+ * `scheme://host` of the request, for absolute links (Location, Link). With TRUST_PROXY, the
+ * proxy's X-Forwarded-Proto/-Host count, their last values (earlier ones are the client's); else
+ * the connection and the Host header. Client-supplied, so checked: a 400 for anything but
+ * http(s) and a plain host[:port]. (Koa 3's `ctx.origin` is the Origin header, not this.)
  */
 export function baseUrl(ctx: GatehouseContext): string {
-  const protocol = ctx.protocol.toLowerCase();
-  const { host } = ctx;
-  if ((protocol !== 'http' && protocol !== 'https') || host.length > 261 || !HOST.test(host)) {
+  const proxied = ctx.app.proxy;
+  const encrypted = 'encrypted' in ctx.req.socket && ctx.req.socket.encrypted === true;
+  const protocol = (
+    (proxied && forwarded(ctx, 'X-Forwarded-Proto')) ||
+    (encrypted ? 'https' : 'http')
+  ).toLowerCase();
+  if (protocol !== 'http' && protocol !== 'https') {
+    throw new HttpProblem(400, 'Invalid X-Forwarded-Proto header');
+  }
+  const host = (proxied && forwarded(ctx, 'X-Forwarded-Host')) || ctx.get('Host');
+  const match = host.length <= 261 ? HOST.exec(host) : null;
+  if (match === null || Number(match[1] ?? 0) > 65535) {
     throw new HttpProblem(400, 'Invalid Host header');
   }
   return `${protocol}://${host}`;

@@ -459,6 +459,50 @@ describeEachServer(
       );
     });
 
+    it('takes the last X-Forwarded-Proto and -Host, the ones the proxy added', async () => {
+      const token = await tokenFor(api, 'admin@example.com', true);
+      const reply = await api.request('POST', '/api/v1/widgets', {
+        token,
+        headers: {
+          'X-Forwarded-Host': 'evil.example.com, api.example.com',
+          'X-Forwarded-Proto': 'http, https',
+        },
+        json: { name: 'last-hop', info_url: 'https://example.com', deadline: futureDate() },
+      });
+      expect(reply.headers.get('location')).to.equal(
+        'https://api.example.com/api/v1/widgets/last-hop',
+      );
+    });
+
+    const hosts: Array<[string, number]> = [
+      ['gatehouse_api:3000', 200],
+      ['api.example.com.', 200],
+      ['[::1]:8080', 200],
+      ['api.example.com:99999', 400],
+      ['api.example.com/path', 400],
+    ];
+    for (const [host, status] of hosts) {
+      it(`answers a forwarded host ${host} with ${status}`, async () => {
+        const token = await tokenFor(api, 'reader@example.com', false);
+        const reply = await api.request('GET', '/api/v1/widgets', {
+          token,
+          headers: { 'X-Forwarded-Host': host },
+        });
+        expect(reply.status).to.equal(status);
+        if (status === 200) expect(reply.headers.get('link')).to.include(`<http://${host}/api/v1/`);
+      });
+    }
+
+    it('answers a forwarded protocol other than http(s) with 400', async () => {
+      const token = await tokenFor(api, 'reader@example.com', false);
+      const reply = await api.request('GET', '/api/v1/widgets', {
+        token,
+        headers: { 'X-Forwarded-Proto': 'javascript' },
+      });
+      expect(reply.status).to.equal(400);
+      expect(reply.json.message).to.equal('Invalid X-Forwarded-Proto header');
+    });
+
     it('allows the configured origin and exposes Location, Link and Total-Count', async () => {
       const reply = await api.request('GET', '/health/live', {
         headers: { Origin: 'https://app.example.com' },
