@@ -1,5 +1,7 @@
-import parse, { type Options } from 'co-body';
+import Bourne from '@hapi/bourne';
 import type { Middleware } from 'koa';
+import qs from 'qs';
+import getRawBody from 'raw-body';
 import type { GatehouseContext, GatehouseState } from './context.js';
 import { HTTP_MESSAGES, HttpProblem } from './errors.js';
 
@@ -7,25 +9,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
-
-// Keys such as `__proto__` are dropped, so they never reach a prototype and, like any unknown
-// field, are ignored. Any JSON value parses; the validator then says what it should have been.
-const jsonOptions: Options & { onProtoPoisoning: 'remove' } = {
-  limit: BODY_LIMIT_BYTES,
-  encoding: 'utf8',
-  strict: false,
-  onProtoPoisoning: 'remove',
-};
-// qs drops prototype keys by default (allowPrototypes: false); no dotted nesting.
-const formOptions: Options = {
-  limit: BODY_LIMIT_BYTES,
-  encoding: 'utf8',
-  queryString: { allowDots: false },
-};
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+// Fatal: bytes that are not UTF-8 are refused, never replaced (two different passwords would
+// otherwise decode to one string).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * For the routes that take a body: JSON or a form, at most 64 KiB, identity-encoded; otherwise
- * 415, 413 or 400. A request without a body gets `{}`.
+ * For the routes that take a body: JSON or a form in UTF-8, at most 64 KiB, identity-encoded;
+ * otherwise 415, 413 or 400. A request without a body (or an empty one) gets `{}`.
  */
 export const requestBody: Middleware<GatehouseState> = async (ctx, next) => {
   ctx.request.body = hasBody(ctx) ? await parseBody(ctx) : {};
@@ -38,35 +29,46 @@ function hasBody(ctx: GatehouseContext): boolean {
 
 async function parseBody(ctx: GatehouseContext): Promise<unknown> {
   const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
-  if (encoding !== '' && encoding !== 'identity') {
-    throw new HttpProblem(415, HTTP_MESSAGES.unsupportedMediaType);
-  }
-  delete ctx.req.headers['content-encoding']; // identity, in any case: nothing to decode
-  const type = ctx.is(JSON_TYPE, FORM_TYPE);
-  if (type !== JSON_TYPE && type !== FORM_TYPE) {
-    throw new HttpProblem(415, HTTP_MESSAGES.unsupportedMediaType);
-  }
-  if (Number(ctx.get('Content-Length') || 0) > BODY_LIMIT_BYTES) {
-    throw new HttpProblem(413, HTTP_MESSAGES.payloadTooLarge);
-  }
+  const type = ctx.is(JSON_TYPE, FORM_TYPE) || null;
+  const charset = ctx.request.charset.toLowerCase();
+  const declaredOther = type === null && ctx.get('Content-Type') !== '';
+  if ((encoding !== '' && encoding !== 'identity') || declaredOther) throw unsupported();
+  if (charset !== '' && !UTF8_CHARSETS.has(charset)) throw unsupported();
+
+  const raw = await read(ctx);
+  if (raw.length === 0) return {};
+  if (type === null) throw unsupported(); // a body, and no content type to read it by
+
+  let text: string;
   try {
-    return type === JSON_TYPE
-      ? await parse.json(ctx, jsonOptions)
-      : await parse.form(ctx, formOptions);
-  } catch (error) {
-    throw bodyProblem(error, type);
+    text = utf8.decode(raw);
+  } catch {
+    throw new HttpProblem(400, 'Request body is not valid UTF-8');
+  }
+  if (type === FORM_TYPE) return qs.parse(text, { allowDots: false, allowPrototypes: false });
+  try {
+    // Keys such as `__proto__` are removed: they never reach a prototype and, like any unknown
+    // field, are ignored. Any JSON value parses; the validator says what it should have been.
+    return Bourne.parse(text, { protoAction: 'remove' });
+  } catch {
+    throw new HttpProblem(400, HTTP_MESSAGES.malformedJson);
   }
 }
 
-function bodyProblem(error: unknown, type: string): Error {
-  const status = (error as { status?: unknown }).status;
-  if (status === 413) return new HttpProblem(413, HTTP_MESSAGES.payloadTooLarge);
-  if (status === 415) return new HttpProblem(415, HTTP_MESSAGES.unsupportedMediaType);
-  if (status === 400) {
-    return new HttpProblem(
-      400,
-      type === JSON_TYPE ? HTTP_MESSAGES.malformedJson : HTTP_MESSAGES.malformedForm,
-    );
+async function read(ctx: GatehouseContext): Promise<Buffer> {
+  const length = ctx.get('Content-Length');
+  try {
+    return await getRawBody(ctx.req, {
+      limit: BODY_LIMIT_BYTES,
+      ...(length === '' ? {} : { length: Number(length) }),
+    });
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (status === 413) throw new HttpProblem(413, HTTP_MESSAGES.payloadTooLarge);
+    throw new HttpProblem(400, 'The request body could not be read');
   }
-  return error instanceof Error ? error : new Error(String(error));
+}
+
+function unsupported(): HttpProblem {
+  return new HttpProblem(415, HTTP_MESSAGES.unsupportedMediaType);
 }

@@ -20,7 +20,6 @@ export const HTTP_MESSAGES = {
   unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
   payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
   malformedJson: 'Malformed JSON body',
-  malformedForm: 'Malformed form body',
 } as const;
 
 type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';

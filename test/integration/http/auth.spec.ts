@@ -459,6 +459,46 @@ describeEachServer('auth API', (api) => {
       });
     }
 
+    it('refuses a body that is not UTF-8 instead of decoding it lossily', async () => {
+      const bytes = Buffer.concat([
+        Buffer.from('{"email":"latin@example.com","password":"p'),
+        Buffer.from([0xe4]),
+        Buffer.from('sswort12"}'),
+      ]);
+      const reply = await api.request('POST', '/api/v1/auth/register', {
+        headers: { 'Content-Type': 'application/json' },
+        body: new Uint8Array(bytes),
+      });
+      expect(reply.status).to.equal(400);
+      expect(reply.json).to.deep.equal({
+        status: 'fail',
+        message: 'Request body is not valid UTF-8',
+      });
+      expect(await api.db.knex()('users')).to.have.length(0);
+    });
+
+    it('answers a charset other than UTF-8 with 415', async () => {
+      const reply = await api.request('POST', '/api/v1/auth/register', {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=iso-8859-1' },
+        body: 'email=latin%40example.com&password=password1',
+      });
+      expect(reply.status).to.equal(415);
+    });
+
+    it('reads an empty chunked body as no fields', async () => {
+      const response = await fetch(`${api.running().url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: new ReadableStream({ start: (controller) => controller.close() }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).to.equal(400);
+      expect(((await response.json()) as { errors: unknown }).errors).to.deep.equal({
+        email: MISSING,
+        password: MISSING,
+      });
+    });
+
     it('accepts Content-Encoding identity in any case', async () => {
       const reply = await api.request('POST', '/api/v1/auth/register', {
         headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'IDENTITY' },
