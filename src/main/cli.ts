@@ -29,12 +29,17 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** Admin commands speak in plain lines; their failures are the one line on stderr. */
+function commandLogger(config: Config) {
+  return createLogger({ ...config, logLevel: 'error' });
+}
+
 /** Runs a command against the database, closing the pool whatever happens. */
 async function withDatabase<T>(
   task: (container: ReturnType<typeof buildContainer>, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const container = buildContainer(config, createLogger({ ...config, logLevel: 'warn' }));
+  const container = buildContainer(config, commandLogger(config));
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
     await migrateLatest(knex); // as `serve` does: admin commands work on a fresh database
@@ -102,7 +107,7 @@ program
   .argument('[action]', 'latest | rollback | status', migrateAction, 'latest')
   .action(async (action: 'latest' | 'rollback' | 'status') => {
     const config = loadConfig();
-    const container = buildContainer(config, createLogger(config));
+    const container = buildContainer(config, commandLogger(config));
     const knex = container.get<Knex>(TOKENS.Knex);
     try {
       if (action === 'status') {

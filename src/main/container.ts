@@ -18,7 +18,7 @@ import { RegisterUser } from '../application/RegisterUser.js';
 import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
 import { ConfigError, type Config } from '../adapters/config/config.js';
-import { createKnex } from '../adapters/persistence/knex/createKnex.js';
+import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
@@ -111,7 +111,7 @@ export function buildContainer(config: Config, logger: Logger): Container {
 
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(logger);
-  c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl));
+  c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl, knexLogger(logger)));
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(

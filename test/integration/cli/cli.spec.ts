@@ -474,6 +474,13 @@ describe('gatehouse CLI', function () {
       );
     });
 
+    it('says in one line, and nothing else, that the database cannot be reached', async function () {
+      const run = await gatehouse(['purge-revoked'], {
+        env: cliEnv('postgres://postgres@127.0.0.1:1/unreachable'),
+      });
+      expectFailure(run, 'gatehouse: connect ECONNREFUSED 127.0.0.1:1');
+    });
+
     it('add-user without --password-stdin and without a terminal says to use --password-stdin', async function () {
       const url = sqliteUrl();
       const run = await gatehouse(['add-user', 'alice@example.com'], {

@@ -21,8 +21,9 @@ export function databaseKind(url: string): DatabaseKind {
  * The knex configuration for a `DATABASE_URL`, shared by the service and the knex CLI (knexfile.ts).
  * For a SQLite file it creates the file's parent directory if missing.
  */
-export function knexConfig(url: string): Knex.Config {
+export function knexConfig(url: string, log?: Knex.Logger): Knex.Config {
   const migrations = { migrationSource };
+  const logging = log === undefined ? {} : { log };
   if (databaseKind(url) === 'postgres') {
     return {
       client: 'pg',
@@ -30,6 +31,7 @@ export function knexConfig(url: string): Knex.Config {
       pool: { min: 0, max: 10 },
       acquireConnectionTimeout: 10_000,
       migrations,
+      ...logging,
     };
   }
   const filename = sqliteFilename(url);
@@ -51,11 +53,28 @@ export function knexConfig(url: string): Knex.Config {
       ) => connection.exec(pragmas, (error) => done(error, connection)),
     },
     migrations,
+    ...logging,
   };
 }
 
-export function createKnex(url: string): Knex {
-  return knex(knexConfig(url));
+export function createKnex(url: string, log?: Knex.Logger): Knex {
+  return knex(knexConfig(url, log));
+}
+
+/** Knex's own messages (connection trouble, deprecations) as structured log lines, not stderr. */
+export function knexLogger(logger: {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+  debug(object: object, message: string): void;
+}): Knex.Logger {
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
+  return {
+    warn: (message: unknown) => logger.warn({ component: 'knex' }, text(message)),
+    error: (message: unknown) => logger.error({ component: 'knex' }, text(message)),
+    debug: (message: unknown) => logger.debug({ component: 'knex' }, text(message)),
+    deprecate: (method: string, alternative: string) =>
+      logger.warn({ component: 'knex' }, `${method} is deprecated; use ${alternative}`),
+  };
 }
 
 /** `sqlite:./f.sqlite`, `sqlite:/abs/f.sqlite`, `sqlite::memory:`; also `sqlite:///abs/f.sqlite`. */
