@@ -60,16 +60,9 @@ export function parseDeadline(raw: string): CalendarDate | null {
 }
 
 /** `null` when `raw` parses to `today`'s UTC date or later, else the contract's message. */
-/** The format half of the rule, for validators that have no clock: `null` when `raw` parses. */
-export function deadlineFormatProblem(raw: string): string | null {
-  return parseDeadline(raw) === null
-    ? `Failed to parse '${raw}' as a valid date. ${DEADLINE_FORMATS}`
-    : null;
-}
-
 export function deadlineProblem(raw: string, today: Date): string | null {
   const date = parseDeadline(raw);
-  if (date === null) return deadlineFormatProblem(raw);
+  if (date === null) return `Failed to parse '${raw}' as a valid date. ${DEADLINE_FORMATS}`;
   const todayDate = utcCalendarDate(today);
   if (compareDates(date, todayDate) >= 0) return null;
   const parsed = formatMonthDayYear(date);
