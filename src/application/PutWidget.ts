@@ -1,13 +1,7 @@
 import {
   assertAdmin,
-  assertValid,
   createWidget,
   DomainError,
-  infoUrlProblem,
-  deadlineProblem,
-  normalizeWidgetName,
-  widgetChanges,
-  widgetNameProblem,
   type Actor,
   type Clock,
   type Widget,
@@ -39,17 +33,11 @@ export class PutWidget {
 
   async execute(actor: Actor, name: string, input: PutWidgetInput): Promise<PutWidgetResult> {
     assertAdmin(actor);
-    const now = this.clock.now();
-    assertValid({
-      name: widgetNameProblem(name),
-      info_url: infoUrlProblem(input.infoUrl),
-      deadline: deadlineProblem(input.deadline, now),
-    });
-    const key = normalizeWidgetName(name);
-    const changes = widgetChanges(input, now);
-
     const { publicId, email } = actor.user;
-    const fresh = createWidget({ name: key, ...input, owner: { publicId, email } }, now);
+    // The widget a create would store: its validation reports name, info_url and deadline at once.
+    const fresh = createWidget({ name, ...input, owner: { publicId, email } }, this.clock.now());
+    const key = fresh.name;
+    const changes = { infoUrl: fresh.infoUrl, deadline: fresh.deadline };
     // Update, else create; a create that loses a race to another request's turns into an update.
     // Bounded: each lap needs another request to create and then delete this very name.
     for (let attempt = 1; ; attempt += 1) {

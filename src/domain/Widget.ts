@@ -27,12 +27,6 @@ export interface NewWidget {
   readonly owner: WidgetOwner;
 }
 
-/** The fields a PUT may change, as a client sends them. */
-export interface WidgetChangesInput {
-  readonly infoUrl: string;
-  readonly deadline: string;
-}
-
 /** Validated changes, as a repository applies them. */
 export interface WidgetChanges {
   readonly infoUrl: string;
@@ -56,15 +50,6 @@ export function createWidget(input: NewWidget, now: Date): Widget {
     createdAt: now,
     owner: input.owner,
   };
-}
-
-/** Validates the fields of an update (`info_url`, `deadline`) at `now`, like `createWidget`. */
-export function widgetChanges(input: WidgetChangesInput, now: Date): WidgetChanges {
-  assertValid({
-    info_url: infoUrlProblem(input.infoUrl),
-    deadline: deadlineProblem(input.deadline, now),
-  });
-  return { infoUrl: input.infoUrl, deadline: validatedDeadline(input.deadline) };
 }
 
 /** The CONFLICT raised for a taken name, by a use case's pre-check and by a repository alike. */

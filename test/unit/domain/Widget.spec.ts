@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import {
   DomainError,
   createWidget,
-  widgetChanges,
   widgetNameTaken,
   widgetNotFound,
   type NewWidget,
@@ -65,27 +64,6 @@ describe('Widget', () => {
     it('names only the failing fields', () => {
       const fields = validationFields(() => createWidget({ ...VALID, deadline: 'soon' }, NOW));
       expect(fields).to.have.all.keys('deadline');
-    });
-  });
-
-  describe('widgetChanges', () => {
-    it('validates and converts info_url and deadline', () => {
-      expect(
-        widgetChanges({ infoUrl: 'http://www.two.net', deadline: 'Apr 1 2026' }, NOW),
-      ).to.deep.equal({
-        infoUrl: 'http://www.two.net',
-        deadline: new Date('2026-04-01T23:59:59.999Z'),
-      });
-    });
-
-    it('refuses every invalid field at once', () => {
-      const fields = validationFields(() =>
-        widgetChanges({ infoUrl: 'http://localhost', deadline: '2026-02-30' }, NOW),
-      );
-      expect(fields).to.have.all.keys('info_url', 'deadline');
-      expect(fields?.['info_url']).to.equal(
-        'http://localhost is not a valid URL. Localhost is not allowed',
-      );
     });
   });
 
