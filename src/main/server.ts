@@ -86,13 +86,15 @@ export async function startServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
 
-  const housekeeping = [
-    container.get(TOKENS.PurgeRevokedTokens),
-    { execute: () => container.get(TOKENS.LoginFailureLimiter).purgeExpired() },
-    { execute: () => container.get(TOKENS.AuthRequestLimiter).purgeExpired() },
-  ];
+  const purgeRevoked = container.get(TOKENS.PurgeRevokedTokens);
+  const limiters = [TOKENS.LoginFailureLimiter, TOKENS.AuthRequestLimiter].map((id) =>
+    container.get(id),
+  );
   const purgeTimer = setInterval(() => {
-    Promise.all(housekeeping.map((task) => task.execute())).then(
+    Promise.all([
+      purgeRevoked.execute(),
+      ...limiters.map((limiter) => limiter.purgeExpired()),
+    ]).then(
       ([revocations, ...counters]) =>
         logger.info({ revocations, counters }, 'expired revocations and counters purged'),
       (err: unknown) => logger.error({ err }, 'purging expired records failed'),
