@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
+import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import type { GatehouseState } from './context.js';
@@ -54,6 +55,18 @@ function requestContext(logger: Logger): Middleware<GatehouseState> {
   };
 }
 
+/**
+ * helmet's headers, tightened for an API that answers JSON: nothing may be loaded by, or frame, a
+ * response (OWASP REST Security). The Swagger UI page sets its own, wider, policy on its routes.
+ */
+const securityHeaders: Middleware<GatehouseState> = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  frameguard: { action: 'deny' },
+});
+
 function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
   const allowed = new Set(origins);
   return cors({
@@ -91,6 +104,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   const router = buildRouter(useCases, options);
 
   app.use(requestContext(options.logger));
+  app.use(securityHeaders);
   app.use(errorHandler(options.authRealm));
   app.use(corsFor(options.corsOrigins));
   app.use(unmatchedRoutes);
