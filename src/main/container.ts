@@ -96,7 +96,7 @@ function hashingSlots(): number {
  */
 function passwordHasher(config: Config): PasswordHasher {
   const bcrypt = new BcryptPasswordHasher(config.bcryptCost);
-  const argon2id = new Argon2PasswordHasher();
+  const argon2id = new Argon2PasswordHasher(config.argon2);
   return config.passwordHasher === 'argon2id'
     ? new MultiFormatPasswordHasher(argon2id, [bcrypt])
     : new MultiFormatPasswordHasher(bcrypt, [argon2id]);

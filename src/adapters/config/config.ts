@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { OWASP_ARGON2ID, type Argon2Parameters } from '../security/Argon2PasswordHasher.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,10 +28,12 @@ export interface Config {
   /** 0 disables the limit. */
   readonly authMaxRequests: number;
   readonly passwordHasher: PasswordHasherName;
+  /** argon2id's cost for new hashes (existing hashes verify with the parameters they record). */
+  readonly argon2: Argon2Parameters;
   readonly jwtAlg: JwtAlg;
-  /** PKCS#8 PEM private key that signs tokens (EdDSA/ES256 only; required with them). */
+  /** Private key (PEM or JWK) that signs tokens (EdDSA/ES256 only; required with them). */
   readonly jwtPrivateKeyFile: string | null;
-  /** Public keys (PEM) of retired signing keys, still accepted until their tokens expire. */
+  /** Public keys (PEM or JWK) of retired signing keys, still accepted until their tokens expire. */
   readonly jwtPreviousKeysFile: string | null;
 }
 
@@ -97,6 +100,7 @@ function defaultsFor(
     loginMaxFailures: 10,
     authMaxRequests: 300,
     passwordHasher: 'bcrypt',
+    argon2: OWASP_ARGON2ID,
     jwtAlg: 'HS256',
   };
 }
@@ -167,11 +171,23 @@ export function loadConfig(
       get('PASSWORD_HASHER') ?? defaults.passwordHasher,
       PASSWORD_HASHERS,
     ),
+    argon2: argon2Parameters(int, defaults.argon2),
     jwtAlg,
     // The key files only matter for the asymmetric algorithms; HS256 ignores them.
     jwtPrivateKeyFile: jwtAlg === 'HS256' ? null : jwtPrivateKeyFile,
     jwtPreviousKeysFile: jwtAlg === 'HS256' ? null : (get('JWT_PREVIOUS_KEYS_FILE') ?? null),
   };
+}
+
+function argon2Parameters(
+  int: (name: string, fallback: number, min: number, max?: number) => number,
+  defaults: Argon2Parameters,
+): Argon2Parameters {
+  const parallelism = int('ARGON2_PARALLELISM', defaults.parallelism, 1, 255);
+  const timeCost = int('ARGON2_TIME_COST', defaults.timeCost, 1, 1000);
+  // argon2 needs 8 KiB per lane; 4 GiB per hash is far past any sane login.
+  const memoryCost = int('ARGON2_MEMORY_KIB', defaults.memoryCost, 8 * parallelism, 4 * 1024 ** 2);
+  return { memoryCost, timeCost, parallelism };
 }
 
 function readEnvFile(path: string | false): NodeJS.Dict<string> {

@@ -46,4 +46,22 @@ describeEachDatabase('switching PASSWORD_HASHER', (db) => {
       }
     });
   }
+
+  it('hashes new passwords with the configured argon2id parameters', async () => {
+    const server = await startTestServer(db.url(), {
+      PASSWORD_HASHER: 'argon2id',
+      ARGON2_MEMORY_KIB: '8192',
+      ARGON2_TIME_COST: '1',
+      ARGON2_PARALLELISM: '2',
+    });
+    try {
+      const reply = await request(server.url, 'POST', '/api/v1/auth/register', {
+        json: credentials,
+      });
+      expect(reply.status).to.equal(201);
+    } finally {
+      await server.close();
+    }
+    expect(await hashOf()).to.match(/^\$argon2id\$v=19\$m=8192,p=2,t=1\$/);
+  });
 });
