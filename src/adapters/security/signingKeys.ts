@@ -52,9 +52,9 @@ class KeyFileError extends Error {
 }
 
 /**
- * Reads the signing key (`privateKeyFile`: one PEM private key, PKCS#8 — or SEC1 for P-256) and
- * the retired keys (`previousKeysFile`: any number of PEM blocks, each an SPKI public key or a
- * private key of which only the public part is kept; an empty file means none). Every key must
+ * Reads the signing key (`privateKeyFile`: one private key, as PEM — PKCS#8, or SEC1 for P-256 —
+ * or as a JWK) and the retired keys (`previousKeysFile`: PEM blocks, a JWK or a JWK Set, each key
+ * public or private, of which only the public part is kept; an empty file means none). Every key must
  * suit `alg`: Ed25519 for EdDSA, P-256 for ES256. Each key's `kid` is its RFC 7638 thumbprint;
  * a previous key equal to the current one, or listed twice, counts once.
  *
@@ -114,11 +114,10 @@ export function verificationKey(alg: AsymmetricAlg, publicKey: KeyObject): Verif
 function readPrivateKey(alg: AsymmetricAlg, file: string): KeyObject {
   const fail = (why: string) =>
     new KeyFileError(`Cannot use the private key file ${shown(file)}: ${why}`);
-  const blocks = pemBlocks(read(file, fail));
-  if (blocks.length === 0) throw fail('it holds no PEM private key');
-  const [block] = blocks;
-  if (block === undefined || blocks.length > 1) throw fail('it must hold exactly one PEM key');
-  const key = parseKey(block, 'its key', fail);
+  const keys = parseKeys(read(file, fail), () => 'its key', fail);
+  if (keys.length === 0) throw fail('it holds no PEM private key or JWK');
+  const [key] = keys;
+  if (key === undefined || keys.length > 1) throw fail('it must hold exactly one key');
   if (key.type !== 'private') throw fail('it holds a public key, not a private key');
   if (!KEY_TYPE[alg].matches(key)) {
     throw fail(`JWT_ALG=${alg} needs ${KEY_TYPE[alg].description}, this is ${describe(key)}`);
@@ -130,10 +129,9 @@ function readPublicKeys(alg: AsymmetricAlg, file: string): KeyObject[] {
   const fail = (why: string) =>
     new KeyFileError(`Cannot use the previous keys file ${shown(file)}: ${why}`);
   const content = read(file, fail);
-  const blocks = pemBlocks(content);
-  if (blocks.length === 0 && content.trim() !== '') throw fail('it holds no PEM key');
-  return blocks.map((block, index) => {
-    const key = parseKey(block, `key ${index + 1}`, fail);
+  const keys = parseKeys(content, (index) => `key ${index + 1}`, fail);
+  if (keys.length === 0 && content.trim() !== '') throw fail('it holds no PEM key or JWK');
+  return keys.map((key, index) => {
     if (!KEY_TYPE[alg].matches(key)) {
       throw fail(
         `JWT_ALG=${alg} needs ${KEY_TYPE[alg].description}, key ${index + 1} is ${describe(key)}`,
@@ -141,6 +139,41 @@ function readPublicKeys(alg: AsymmetricAlg, file: string): KeyObject[] {
     }
     return key.type === 'private' ? createPublicKey(key) : key;
   });
+}
+
+/** The keys of a key file: a JSON one holds a JWK or a JWK Set, any other PEM blocks. */
+function parseKeys(
+  content: string,
+  name: (index: number) => string,
+  fail: (why: string) => KeyFileError,
+): KeyObject[] {
+  if (!content.trimStart().startsWith('{')) {
+    return pemBlocks(content).map((block, index) => parseKey(block, name(index), fail));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    throw fail('it is not valid JSON');
+  }
+  const set = isObject(json) && Array.isArray(json['keys']) ? (json['keys'] as unknown[]) : [json];
+  return set.map((jwk, index) => parseJwk(jwk, name(index), fail));
+}
+
+function parseJwk(jwk: unknown, what: string, fail: (why: string) => KeyFileError): KeyObject {
+  if (!isObject(jwk)) throw fail(`${what} is not a JWK`);
+  try {
+    // A JWK with `d` is a private key; without, a public one.
+    return 'd' in jwk
+      ? createPrivateKey({ key: jwk, format: 'jwk' })
+      : createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    throw fail(`${what} is not a usable JWK`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface PemBlock {

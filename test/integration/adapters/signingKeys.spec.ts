@@ -155,7 +155,7 @@ describe('loadSigningKeys', () => {
     const garbage = 'this-is-not-a-key-but-it-could-be-a-secret-0123456789';
     const file = dir.write(garbage);
     expect(failure(() => loadSigningKeys('EdDSA', file, null), garbage)).to.equal(
-      `Cannot use the private key file ${file}: it holds no PEM private key`,
+      `Cannot use the private key file ${file}: it holds no PEM private key or JWK`,
     );
   });
 
@@ -173,7 +173,7 @@ describe('loadSigningKeys', () => {
     failure(() => loadSigningKeys('EdDSA', dir.write(publicPem(publicKey)), null));
     expect(
       failure(() => loadSigningKeys('EdDSA', dir.write(pem + pem), null), pemBody(pem)),
-    ).to.match(/exactly one PEM key$/);
+    ).to.match(/exactly one key$/);
     const encrypted = privateKey
       .export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'pass' })
       .toString();
@@ -189,7 +189,69 @@ describe('loadSigningKeys', () => {
     const previousFile = dir.write(garbage);
     expect(
       failure(() => loadSigningKeys('EdDSA', dir.write(current), previousFile), garbage),
-    ).to.equal(`Cannot use the previous keys file ${previousFile}: it holds no PEM key`);
+    ).to.equal(`Cannot use the previous keys file ${previousFile}: it holds no PEM key or JWK`);
+  });
+
+  for (const alg of ['EdDSA', 'ES256'] as const) {
+    it(`reads ${alg} keys given as JWKs: a private JWK, previous keys as a JWK Set`, () => {
+      const current = newKeyPair(KIND[alg]);
+      const retired = newKeyPair(KIND[alg]);
+      const retiredPrivate = newKeyPair(KIND[alg]);
+      const privateFile = dir.write(JSON.stringify(current.privateKey.export({ format: 'jwk' })));
+      const previousFile = dir.write(
+        JSON.stringify({
+          keys: [
+            retired.publicKey.export({ format: 'jwk' }),
+            retiredPrivate.privateKey.export({ format: 'jwk' }),
+          ],
+        }),
+      );
+      const keys = loadSigningKeys(alg, privateFile, previousFile);
+      expect(keys.current.privateKey.equals(current.privateKey)).to.equal(true);
+      expect(keys.previous.map((key) => key.publicKey.type)).to.deep.equal(['public', 'public']);
+      expect(keys.previous[0]?.publicKey.equals(retired.publicKey)).to.equal(true);
+      expect(keys.previous[1]?.publicKey.equals(retiredPrivate.publicKey)).to.equal(true);
+      expect(
+        loadSigningKeys(
+          alg,
+          privateFile,
+          dir.write(JSON.stringify(retired.publicKey.export({ format: 'jwk' }))),
+        ).previous,
+      ).to.have.length(1);
+    });
+  }
+
+  it('refuses a public JWK, a JWK Set of two, or a broken JWK as the private key, printing none', () => {
+    const { privateKey, publicKey } = newKeyPair('Ed25519');
+    const jwk = privateKey.export({ format: 'jwk' });
+    const d = String(jwk.d);
+    expect(
+      failure(() =>
+        loadSigningKeys(
+          'EdDSA',
+          dir.write(JSON.stringify(publicKey.export({ format: 'jwk' }))),
+          null,
+        ),
+      ),
+    ).to.match(/it holds a public key, not a private key$/);
+    expect(
+      failure(
+        () => loadSigningKeys('EdDSA', dir.write(JSON.stringify({ keys: [jwk, jwk] })), null),
+        d,
+      ),
+    ).to.match(/exactly one key$/);
+    expect(
+      failure(
+        () => loadSigningKeys('EdDSA', dir.write(JSON.stringify({ ...jwk, crv: 'X448' })), null),
+        d,
+      ),
+    ).to.match(/its key is not a usable JWK$/);
+    expect(
+      failure(() => loadSigningKeys('EdDSA', dir.write(`{"kty":"OKP","d":"${d}"`), null), d),
+    ).to.match(/it is not valid JSON$/);
+    expect(
+      failure(() => loadSigningKeys('ES256', dir.write(JSON.stringify(jwk)), null), d),
+    ).to.match(/JWT_ALG=ES256 needs a P-256 \(prime256v1\) EC key, this is an Ed25519 key$/);
   });
 
   it('says a missing file cannot be read', () => {
