@@ -12,10 +12,10 @@ function isWholeSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
-/** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
 /** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
 const MAX_TOKEN_ID_LENGTH = 64;
 
+/** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
 export type TokenSigning = { readonly alg: 'HS256'; readonly secret: string } | SigningKeys;
 
 interface CommonOptions {
