@@ -1,6 +1,8 @@
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/adapters/config/config.js';
 import { startServer, type RunningServer } from '../../src/main/server.js';
 import { describeEachDatabase, type TestDatabase } from './databases.js';
+import { servedDriftChecker, type OpenApiDriftChecker } from './openapiDrift.js';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
@@ -19,6 +21,8 @@ export interface RequestOptions {
   token?: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
+  /** Aborts the request (e.g. `AbortSignal.timeout(ms)`), so a server that hangs fails the test. */
+  signal?: AbortSignal;
 }
 
 export interface TestApi {
@@ -27,10 +31,14 @@ export interface TestApi {
   request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
 }
 
-/** Starts the real container and Koa app on port 0 against `databaseUrl`. */
-export function startTestServer(
+/** The document each server started here serves, by URL: `request` holds answers to it. */
+const driftCheckers = new Map<string, OpenApiDriftChecker>();
+
+/** Starts the real container and Koa app on port 0 against `databaseUrl` (logging to `logger`). */
+export async function startTestServer(
   databaseUrl: string,
   env: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<RunningServer> {
   const config = loadConfig(
     {
@@ -47,9 +55,27 @@ export function startTestServer(
     },
     { envFile: false },
   );
-  return startServer(config);
+  const running = await startServer(config, logger);
+  try {
+    driftCheckers.set(running.url, await servedDriftChecker(running.url));
+  } catch (error) {
+    await running.close();
+    throw error;
+  }
+  return {
+    ...running,
+    // Forgotten on close: a later server may get the same port and serve another document.
+    close: () => {
+      driftCheckers.delete(running.url);
+      return running.close();
+    },
+  };
 }
 
+/**
+ * Sends a request and returns the answer, after checking it against the OpenAPI document the
+ * server serves (see openapiDrift.ts): an answer the document does not describe fails the test.
+ */
 export async function request(
   baseUrl: string,
   method: string,
@@ -66,7 +92,8 @@ export async function request(
     body = new URLSearchParams(options.form).toString();
   }
   if (options.token !== undefined) headers.set('Authorization', `Bearer ${options.token}`);
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const { signal } = options;
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal });
   const text = await response.text();
   let parsed: unknown = text === '' ? null : text;
   try {
@@ -74,6 +101,16 @@ export async function request(
   } catch {
     // not JSON: keep the text
   }
+  // Servers not started here (child processes) are asked for their document every time.
+  const checker = driftCheckers.get(baseUrl) ?? (await servedDriftChecker(baseUrl));
+  const answered = new URL(response.url);
+  checker.check({
+    method,
+    path: `${answered.pathname}${answered.search}`,
+    status: response.status,
+    headers: response.headers,
+    body: parsed,
+  });
   return { status: response.status, headers: response.headers, body: parsed, json: parsed };
 }
 

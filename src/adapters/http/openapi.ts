@@ -20,6 +20,8 @@ export interface JsonSchema {
 
 export interface Header {
   description: string;
+  /** Sent on every response of that status (the drift tests hold the server to it). */
+  required?: boolean;
   schema: JsonSchema;
 }
 
@@ -64,6 +66,9 @@ export interface OpenApiDocument {
   components: {
     securitySchemes: Record<string, { type: string; scheme: string; bearerFormat: string }>;
     schemas: Record<string, JsonSchema>;
+    /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks
+     * (`MethodNotAllowed`). */
+    responses: Record<'NotFound' | 'MethodNotAllowed', Response>;
   };
 }
 
@@ -110,7 +115,7 @@ const messageSchema: JsonSchema = {
 const errorSchema: JsonSchema = {
   type: 'object',
   properties: {
-    status: { type: 'string', enum: ['fail', 'error'], description: '`error` for 5xx' },
+    status: { type: 'string', enum: ['fail', 'error'], description: '`error` for 500' },
     message: { type: 'string' },
     errors: {
       type: 'object',
@@ -286,21 +291,32 @@ function ref(name: SchemaName): JsonSchema {
 // ---------------------------------------------------------------------------------------------
 // Responses, headers, bodies
 
+/** A header sent on every response of its status. */
 function header(description: string, schema: JsonSchema = { type: 'string' }): Header {
-  return { description, schema };
+  return { description, required: true, schema };
 }
+
+const constant = (value: string): JsonSchema => ({ type: 'string', const: value });
 
 const HEADERS = {
   location: header('Absolute URL of the widget', { type: 'string', format: 'uri' }),
-  link: header('RFC 8288 links to the self, first, prev, next and last pages (absolute URLs)'),
+  link: header('RFC 8288 links to the self, first, prev, next and last pages (absolute URLs)', {
+    type: 'string',
+    pattern: '^<https?://[^>]+>; rel="self"',
+  }),
   totalCount: header('Number of widgets', { type: 'integer', minimum: 0 }),
   retryAfter: header('Seconds until the next attempt is allowed', { type: 'integer', minimum: 1 }),
   wwwAuthenticate: header(
     'Bearer challenge: `Bearer realm="<realm>"` when no token was sent, else with ' +
       '`error="invalid_token"` (401) or `error="insufficient_scope"` (403) and `error_description`',
+    {
+      type: 'string',
+      pattern: '^Bearer realm="[^"]*"(, error="[a-z_]+", error_description=".*")?$',
+    },
   ),
-  noStore: header('`no-store`: tokens and user data are never cached', text('no-store')),
-  pragma: header('`no-cache`, for HTTP/1.0 caches', text('no-cache')),
+  noStore: header('`no-store`: tokens and user data are never cached', constant('no-store')),
+  pragma: header('`no-cache`, for HTTP/1.0 caches', constant('no-cache')),
+  allow: header('The methods the path has', { type: 'string', examples: ['HEAD, GET'] }),
 } as const;
 
 function jsonResponse(
@@ -330,10 +346,17 @@ function errorResponse(
   });
 }
 
-function validationFailed(fields: Record<string, string>): Response {
+const BAD_BODY =
+  'A body that cannot be read (`Malformed JSON body`, `Request body is not valid UTF-8`) is a ' +
+  '400 without `errors`.';
+// Absolute links (Location, Link) are built from the Host (or, behind a trusted proxy, the
+// X-Forwarded-*) header, so the routes that send them refuse a host or scheme they cannot use.
+const BAD_HOST = '`Invalid Host header` and `Invalid X-Forwarded-Proto header` are 400s too.';
+
+/** The 400 of the validators: `also` names the route's other 400s. */
+function validationFailed(fields: Record<string, string>, ...also: string[]): Response {
   return jsonResponse(
-    'Input payload validation failed: `errors` names every failing field. Also a malformed ' +
-      'body (`Malformed JSON body`, `Malformed form body`).',
+    ['Input payload validation failed: `errors` names every failing field.', ...also].join(' '),
     ref('Error'),
     { example: { status: 'fail', message: 'Input payload validation failed', errors: fields } },
   );
@@ -364,6 +387,21 @@ const RESPONSES = {
     { 'Retry-After': HEADERS.retryAfter },
   ),
   widgetNotFound: errorResponse('No widget of that name', 'my-widget not found in database.'),
+  internalError: jsonResponse('An unexpected failure: logged, and never detailed', ref('Error'), {
+    example: { status: 'error', message: 'Internal server error' },
+  }),
+  unavailable: jsonResponse(
+    'The database cannot be reached (refused, lost or timed-out connections): logged; the ' +
+      'request may succeed later (see /health/ready)',
+    ref('Error'),
+    { example: { status: 'fail', message: 'Service unavailable' } },
+  ),
+  notFound: errorResponse('No route has that path', HTTP_MESSAGES.notFound),
+  methodNotAllowed: errorResponse(
+    'The path exists, but not with that method',
+    HTTP_MESSAGES.methodNotAllowed,
+    { Allow: HEADERS.allow },
+  ),
 } as const;
 
 function tokenResponse(description: string, message: string): Response {
@@ -395,12 +433,17 @@ function requestBody(name: SchemaName, description: string): Operation['requestB
   };
 }
 
-/** Token required: the bearer scheme, and its 401. */
+/** Token required: the bearer scheme, its 401, and the 500/503 of a failed user lookup. */
 function secured(operation: Operation): Operation {
   return {
     ...operation,
     security: BEARER,
-    responses: { ...operation.responses, '401': RESPONSES.unauthorized },
+    responses: {
+      ...operation.responses,
+      '401': RESPONSES.unauthorized,
+      '500': RESPONSES.internalError,
+      '503': RESPONSES.unavailable,
+    },
   };
 }
 
@@ -447,14 +490,17 @@ function authOperations(): OpenApiDocument['paths'] {
         requestBody: credentials(PASSWORD_RULE),
         responses: {
           '201': tokenResponse('Registered', 'successfully registered'),
-          '400': validationFailed({
-            password: 'Password must be at least 8 characters and at most 72 bytes',
-          }),
+          '400': validationFailed(
+            { password: 'Password must be at least 8 characters and at most 72 bytes' },
+            BAD_BODY,
+          ),
           '409': errorResponse(
             'The (normalised) email is already registered',
             'user@example.com is already registered',
           ),
           '429': RESPONSES.rateLimited,
+          '500': RESPONSES.internalError,
+          '503': RESPONSES.unavailable,
         },
       }),
     },
@@ -468,12 +514,14 @@ function authOperations(): OpenApiDocument['paths'] {
         ),
         responses: {
           '200': tokenResponse('Logged in', 'successfully logged in'),
-          '400': validationFailed({ email: 'nobody is not a valid email' }),
+          '400': validationFailed({ email: 'nobody is not a valid email' }, BAD_BODY),
           '401': errorResponse(
             'Unknown email or wrong password (indistinguishable)',
             'email or password does not match',
           ),
           '429': RESPONSES.rateLimited,
+          '500': RESPONSES.internalError,
+          '503': RESPONSES.unavailable,
         },
       }),
     },
@@ -539,7 +587,10 @@ function widgetOperations(): OpenApiDocument['paths'] {
               headers: { Link: HEADERS.link, 'Total-Count': HEADERS.totalCount },
             },
           ),
-          '400': validationFailed({ per_page: 'per_page must be one of 5, 10, 25, 50, 100' }),
+          '400': validationFailed(
+            { per_page: 'per_page must be one of 5, 10, 25, 50, 100' },
+            BAD_HOST,
+          ),
         },
       }),
       post: adminOnly(
@@ -550,7 +601,11 @@ function widgetOperations(): OpenApiDocument['paths'] {
           requestBody: requestBody('NewWidget', `\`name\`: ${NAME_RULE} ${widgetRules}`),
           responses: {
             '201': widgetCreated(),
-            '400': validationFailed({ info_url: 'www.example.com is not a valid URL' }),
+            '400': validationFailed(
+              { info_url: 'www.example.com is not a valid URL' },
+              BAD_BODY,
+              BAD_HOST,
+            ),
             '409': errorResponse(
               'A widget of that name exists',
               'Widget name: my-widget already exists, must be unique.',
@@ -582,7 +637,11 @@ function widgetOperations(): OpenApiDocument['paths'] {
               example: { status: 'success', message: "'my-widget' was successfully updated" },
             }),
             '201': widgetCreated(),
-            '400': validationFailed({ deadline: "Failed to parse 'someday' as a valid date. …" }),
+            '400': validationFailed(
+              { deadline: "Failed to parse 'someday' as a valid date. …" },
+              BAD_BODY,
+              BAD_HOST,
+            ),
           },
         }),
       ),
@@ -629,7 +688,12 @@ function aroundOperations(publishesJwks: boolean): OpenApiDocument['paths'] {
           operationId: 'jwks',
           responses: {
             '200': jsonResponse('The JWK set', ref('JsonWebKeySet'), {
-              headers: { 'Cache-Control': header('`public, max-age=300`') },
+              headers: {
+                'Cache-Control': header('Verifiers may keep the set for 5 minutes', {
+                  type: 'string',
+                  const: 'public, max-age=300',
+                }),
+              },
             }),
           },
         },
@@ -646,7 +710,18 @@ function documentationOperations(): OpenApiDocument['paths'] {
         tags,
         summary: 'This OpenAPI 3.1 document',
         operationId: 'openApiDocument',
-        responses: { '200': jsonResponse('The document', { type: 'object' }) },
+        responses: {
+          '200': jsonResponse('The document', {
+            type: 'object',
+            properties: {
+              openapi: { type: 'string', const: '3.1.0' },
+              info: { type: 'object' },
+              paths: { type: 'object' },
+              components: { type: 'object' },
+            },
+            required: ['openapi', 'info', 'paths', 'components'],
+          }),
+        },
       },
     },
     [UI_PATH]: {
@@ -673,7 +748,11 @@ function documentationOperations(): OpenApiDocument['paths'] {
         responses: {
           '301': {
             description: `Moved to ${UI_PATH}`,
-            headers: { Location: header(UI_PATH) },
+            headers: { Location: header(`${UI_PATH}, with the query sent`) },
+            content: {
+              'text/plain': { schema: { type: 'string' } },
+              'text/html': { schema: { type: 'string' } },
+            },
           },
         },
       },
@@ -749,6 +828,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: componentSchemas(),
+      responses: { NotFound: RESPONSES.notFound, MethodNotAllowed: RESPONSES.methodNotAllowed },
     },
   };
 }
