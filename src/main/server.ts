@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
+import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
 import { buildContainer, TOKENS } from './container.js';
 
@@ -67,6 +68,7 @@ export async function startServer(
         await knex.raw('select 1');
         return true;
       },
+      isDatabaseUnavailable,
     },
   );
 

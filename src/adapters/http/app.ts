@@ -22,6 +22,8 @@ export interface HttpOptions {
   trustProxy: boolean;
   /** Whether the database answers, for /health/ready. */
   isReady: () => Promise<boolean>;
+  /** Whether a failure means the database cannot be reached (answered 503, not 500). */
+  isDatabaseUnavailable: (error: unknown) => boolean;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
   publicJwks: readonly PublicJwk[];
 }
@@ -105,7 +107,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
 
   app.use(requestContext(options.logger));
   app.use(securityHeaders);
-  app.use(errorHandler(options.authRealm));
+  app.use(errorHandler(options.authRealm, options.isDatabaseUnavailable));
   app.use(corsFor(options.corsOrigins));
   app.use(unmatchedRoutes);
   app.use(router.routes());

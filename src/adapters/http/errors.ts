@@ -44,10 +44,22 @@ function challenge(kind: Challenge, realm: string, message: string): string | nu
 }
 
 /**
- * The one place where failures become responses: DomainError codes through the table above,
- * HttpProblems as they are, and anything else a logged 500 that leaks nothing.
+ * The body issue 5 specifies for a database that cannot be reached: `fail`, not the 500's `error`
+ * — the request was fine, and the same request may succeed once the database is back. No
+ * Retry-After: nothing here knows when that will be, and /health/ready says when it is.
  */
-export function errorHandler(realm: string): Middleware<GatehouseState> {
+const UNAVAILABLE_BODY = { status: 'fail', message: 'Service unavailable' } as const;
+
+/**
+ * The one place where failures become responses: DomainError codes through the table above,
+ * HttpProblems as they are, a database that cannot be reached (as `isUnavailable`, supplied by
+ * the persistence adapter, recognises it) a logged 503, and anything else a logged 500 that
+ * leaks nothing.
+ */
+export function errorHandler(
+  realm: string,
+  isUnavailable: (error: unknown) => boolean,
+): Middleware<GatehouseState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -68,6 +80,10 @@ export function errorHandler(realm: string): Middleware<GatehouseState> {
       } else if (error instanceof HttpProblem) {
         ctx.status = error.status;
         ctx.body = { status: 'fail', message: error.message };
+      } else if (isUnavailable(error)) {
+        ctx.state.log.error({ err: loggable(error, true) }, 'database unavailable');
+        ctx.status = 503;
+        ctx.body = UNAVAILABLE_BODY;
       } else {
         ctx.state.log.error({ err: loggable(error) }, 'unhandled error');
         ctx.status = 500;
@@ -97,11 +113,13 @@ export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => 
 /**
  * What the log may keep of an unexpected error. Knex prefixes driver errors with the SQL and its
  * bound values (emails, password hashes): keep only the driver's reason, the code and the frames.
+ * A coded error is a driver's; `fromDriver` says so of one without a code (pg's own messages).
  */
-function loggable(error: unknown): Record<string, unknown> {
+function loggable(error: unknown, fromDriver = false): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const code: unknown = (error as { code?: unknown }).code;
-  const message = code === undefined ? error.message : error.message.split(' - ').at(-1);
+  const stripped = fromDriver || code !== undefined;
+  const message = stripped ? error.message.split(' - ').at(-1) : error.message;
   const frames = error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '));
   return { type: error.name, code, message, stack: frames?.join('\n') };
 }

@@ -6,6 +6,7 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +179,19 @@ async function serve(env: NodeJS.ProcessEnv): Promise<ServingCli> {
     stderr: () => stderr,
     waitForLog,
   };
+}
+
+/** How a new TCP connection to the server at `url` ends: its error code, or `connected`. */
+function connectionOutcome(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -634,7 +648,7 @@ describe('gatehouse CLI', function () {
       );
     });
 
-    it('on SIGTERM lets a slow request in flight finish with its full response, then exits 0', async function () {
+    it('on SIGTERM refuses new connections, lets a slow request in flight finish with its full response, then exits 0', async function () {
       const url = sqliteUrl();
       const password = 'correct horse battery';
       const server = await serve(
@@ -689,6 +703,18 @@ describe('gatehouse CLI', function () {
           (entry) => entry.msg === 'shutting down',
         );
         login.end(body); // the slow part (bcrypt at cost 12) now runs during the shutdown
+        let answered = false;
+        void reply.then(
+          () => (answered = true),
+          () => undefined,
+        );
+
+        // The port is closed at once: a new client is refused, not queued behind the shutdown.
+        const newConnection = await connectionOutcome(server.url);
+        expect(answered, 'the login was answered before the new connection was tried').to.equal(
+          false,
+        );
+        expect(newConnection).to.equal('ECONNREFUSED');
 
         const response = await reply;
         expect(response.status, response.text).to.equal(200);

@@ -9,6 +9,15 @@ export type DatabaseKind = 'postgres' | 'sqlite';
 const UNSUPPORTED = 'Unsupported DATABASE_URL: expected postgres://… or sqlite:<file>';
 const SQLITE_PREFIX = 'sqlite:';
 const MEMORY = ':memory:';
+/**
+ * A request that needs the database fails (503) within these bounds when the database cannot be
+ * reached, instead of holding its socket: opening a connection (TCP and login) may take 2 s,
+ * waiting for one from the pool (including opening it) 3 s. No statement timeout: migrations run
+ * on this pool and may legitimately take long; an operator can set one in the URL
+ * (`?options=-c%20statement_timeout%3D5s`).
+ */
+const CONNECT_TIMEOUT_MS = 2_000;
+const ACQUIRE_TIMEOUT_MS = 3_000;
 
 /** Which database a `DATABASE_URL` names; throws a one-line error (never echoing it) otherwise. */
 export function databaseKind(url: string): DatabaseKind {
@@ -27,9 +36,9 @@ export function knexConfig(url: string, log?: Knex.Logger): Knex.Config {
   if (databaseKind(url) === 'postgres') {
     return {
       client: 'pg',
-      connection: { connectionString: url },
+      connection: { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
       pool: { min: 0, max: 10 },
-      acquireConnectionTimeout: 10_000,
+      acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
       migrations,
       ...logging,
     };
