@@ -3,8 +3,10 @@ import type { RevokedTokens } from '../../../src/domain/index.js';
 export class InMemoryRevokedTokens implements RevokedTokens {
   private readonly expiries = new Map<string, Date>();
 
-  async revoke(tokenId: string, expiresAt: Date): Promise<void> {
-    if (!this.expiries.has(tokenId)) this.expiries.set(tokenId, expiresAt);
+  async revoke(tokenId: string, expiresAt: Date): Promise<boolean> {
+    if (this.expiries.has(tokenId)) return false;
+    this.expiries.set(tokenId, expiresAt);
+    return true;
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {

@@ -1,5 +1,7 @@
+import { TOKEN_MESSAGES } from '../../../src/domain/index.js';
 import { expect } from '../../support/chai.js';
 import { buildCore, TOKEN_TTL_SECONDS } from '../../support/core.js';
+import { expectDomainError } from '../../support/expectDomainError.js';
 
 describe('LogOut', () => {
   it('revokes the presented token only, until its expiry', async () => {
@@ -22,5 +24,25 @@ describe('LogOut', () => {
     core.clock.advanceSeconds(6);
     expect(await core.purgeRevokedTokens.execute()).to.equal(1);
     expect(await core.revoked.isRevoked(revokedId)).to.equal(false);
+  });
+
+  it('refuses a second logout of a token authenticated before the first revoked it', async () => {
+    const core = buildCore();
+    await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin: false });
+    const { accessToken } = await core.logIn.execute({
+      email: 'alice@example.com',
+      password: 'password1',
+    });
+    // Both requests passed authentication before either revoked the token.
+    const [first, second] = await Promise.all([
+      core.authenticate.execute(accessToken),
+      core.authenticate.execute(accessToken),
+    ]);
+    await core.logOut.execute(first);
+    await expectDomainError(
+      core.logOut.execute(second),
+      'TOKEN_REVOKED',
+      TOKEN_MESSAGES.TOKEN_REVOKED,
+    );
   });
 });

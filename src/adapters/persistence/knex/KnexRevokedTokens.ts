@@ -9,11 +9,15 @@ interface RevokedTokenRow {
 export class KnexRevokedTokens implements RevokedTokens {
   constructor(private readonly knex: Knex) {}
 
-  async revoke(tokenId: string, expiresAt: Date): Promise<void> {
-    await this.revoked()
+  async revoke(tokenId: string, expiresAt: Date): Promise<boolean> {
+    // An ignored conflict returns no row (RETURNING: Postgres, SQLite 3.35+): the one atomic
+    // insert decides which of concurrent revocations was first.
+    const inserted = await this.revoked()
       .insert({ token_id: tokenId, expires_at: expiresAt })
       .onConflict('token_id')
-      .ignore();
+      .ignore()
+      .returning('token_id');
+    return inserted.length > 0;
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
