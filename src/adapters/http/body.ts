@@ -63,6 +63,9 @@ async function read(ctx: GatehouseContext): Promise<Buffer> {
       ...(length === '' ? {} : { length: Number(length) }),
     });
   } catch (error) {
+    // The rest of the body stays unread, so the connection cannot carry another request: say
+    // so, or a keep-alive client sends its next request on it and gets a reset.
+    ctx.set('Connection', 'close');
     const status = (error as { status?: unknown }).status;
     if (status === 413) throw new HttpProblem(413, HTTP_MESSAGES.payloadTooLarge);
     throw new HttpProblem(400, 'The request body could not be read');
