@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
+import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
 import { buildContainer, TOKENS } from './container.js';
@@ -73,6 +74,7 @@ export async function startServer(
   );
 
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError);
   // Keep-alive would let a client hold the process open after shutdown begins: responses still
   // being prepared then, and any that start afterwards, close their connection once sent.
   let shuttingDown = false;

@@ -20,6 +20,10 @@ export const HTTP_MESSAGES = {
   unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
   payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
   malformedJson: 'Malformed JSON body',
+  badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
+  headersTooLarge: 'One or more header fields exceeds the maximum size.',
+  requestTimeout:
+    "The server closed the network connection because the browser didn't finish the request within the specified time.",
 } as const;
 
 type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';
