@@ -73,11 +73,19 @@ export class KnexWidgetRepository implements WidgetRepository {
    * them can make the total differ by that write, which a paginated listing tolerates.
    */
   async list({ offset, limit }: WidgetPageQuery): Promise<WidgetPage> {
+    // OFFSET walks past every skipped row: it walks the (created_at, id) index alone, and only
+    // the page's rows are read and joined with their owners (a deferred join). Joining first
+    // made the last of 1 000 pages of 100 read and join all 100 000 rows.
+    const page = this.knex('widgets')
+      .select('widgets.id')
+      .orderBy([...LISTING_ORDER])
+      .limit(limit)
+      .offset(offset)
+      .as('page');
     const [rows, total] = await Promise.all([
       selectWidgetsWithOwners(this.knex)
-        .orderBy([...LISTING_ORDER])
-        .limit(limit)
-        .offset(offset),
+        .join(page, 'page.id', 'widgets.id')
+        .orderBy([...LISTING_ORDER]),
       countWidgets(this.knex),
     ]);
     return { items: rows.map(toWidget), total };
