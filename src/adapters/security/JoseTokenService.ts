@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { webcrypto, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { CompactJWSHeaderParameters, JWTPayload } from 'jose';
 import { tokenError } from '../../domain/index.js';
@@ -14,6 +14,9 @@ function isWholeSeconds(value: unknown): value is number {
 
 /** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
 const MAX_TOKEN_ID_LENGTH = 64;
+
+/** A WebCrypto key (the HS256 secret) or a Node key object (EdDSA/ES256). */
+type SigningKey = webcrypto.CryptoKey | KeyObject;
 
 /** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
 export type TokenSigning = { readonly alg: 'HS256'; readonly secret: string } | SigningKeys;
@@ -38,9 +41,9 @@ export interface JoseTokenServiceOptions extends CommonOptions {
  */
 export class JoseTokenService implements TokenService {
   private readonly alg: TokenSigning['alg'];
-  private readonly signingKey: Uint8Array | KeyObject;
+  private readonly signingKey: Promise<SigningKey>;
   private readonly kid: string | undefined;
-  private readonly verificationKey: (header: CompactJWSHeaderParameters) => Uint8Array | KeyObject;
+  private readonly verificationKey: (header: CompactJWSHeaderParameters) => Promise<SigningKey>;
   private readonly issuer: string;
   private readonly audience: string;
   private readonly clock: Clock;
@@ -51,17 +54,25 @@ export class JoseTokenService implements TokenService {
     this.alg = signing.alg;
     if (signing.alg === 'HS256') {
       if (signing.secret === '') throw new Error('JoseTokenService needs a non-empty secret');
-      const secret = new TextEncoder().encode(signing.secret);
+      // Imported into WebCrypto once: given the bytes (or a secret KeyObject), jose would import
+      // them again on every sign and every verify.
+      const secret = webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(signing.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      );
       this.signingKey = secret;
       this.kid = undefined;
       this.verificationKey = () => secret;
     } else {
-      this.signingKey = signing.current.privateKey;
+      this.signingKey = Promise.resolve(signing.current.privateKey);
       this.kid = signing.current.kid;
       const byKid = new Map(
         [signing.current, ...signing.previous].map((key) => [key.kid, key.publicKey]),
       );
-      this.verificationKey = ({ kid }) => {
+      this.verificationKey = async ({ kid }) => {
         const key = typeof kid === 'string' ? byKid.get(kid) : undefined;
         // jose passes this on, and verify turns it into TOKEN_INVALID like any other failure.
         if (key === undefined) throw new Error('no key with this kid');
@@ -87,7 +98,7 @@ export class JoseTokenService implements TokenService {
       .setJti(claims.tokenId)
       .setIssuer(this.issuer)
       .setAudience(this.audience)
-      .sign(this.signingKey);
+      .sign(await this.signingKey);
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
