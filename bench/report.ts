@@ -172,7 +172,7 @@ export async function report(r: BenchResults, outDir: string, updateDoc: boolean
   const markdown = [
     `Run ${r.date} at ${commit}: ${m.cpus} × ${m.cpuModel}, ${m.memoryMB} MB, Node ${m.node}, ` +
       `${m.platform}; ${r.settings.database}, NODE_ENV=production, bcrypt cost ${r.settings.bcryptCost}, ` +
-      `UV_THREADPOOL_SIZE ${r.settings.uvThreadpoolSize}; load average ${fixed(m.loadAverage.before)} before, ` +
+      `node ${String(r.settings.nodeFlags)}, UV_THREADPOOL_SIZE ${r.settings.uvThreadpoolSize}; load average ${fixed(m.loadAverage.before)} before, ` +
       `${fixed(m.loadAverage.after)} after.`,
     '',
     markdownTable(

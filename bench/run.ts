@@ -9,6 +9,7 @@
  *   BENCH_UPDATE_DOC=1 npm run bench                       # also rewrite BENCHMARKS.md's table
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Options } from 'autocannon';
@@ -45,6 +46,25 @@ const PAGE_CONNECTIONS = 2;
 const OUT_DIR = env.BENCH_OUT ?? join(ROOT, 'bench/results');
 const SERVER_STARTS = 3;
 
+/**
+ * The node flags of `npm run serve`, the documented production start (`node <flags>
+ * dist/main/cli.js serve`): the bench starts the server as production does.
+ */
+function productionNodeFlags(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js serve$/.exec(
+    scripts.serve ?? '',
+  );
+  if (match === null)
+    throw new Error('package.json scripts.serve is not `node [flags] dist/main/cli.js serve`');
+  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
+}
+const PRODUCTION_NODE_FLAGS = productionNodeFlags();
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -76,8 +96,9 @@ async function main(): Promise<void> {
     AUTH_MAX_REQUESTS: '1000000000',
     ...(env.BENCH_LOG_LEVEL === undefined ? {} : { LOG_LEVEL: env.BENCH_LOG_LEVEL }),
   };
-  const nodeFlags =
+  const profile =
     env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'profiles')}`] : [];
+  const nodeFlags = [...PRODUCTION_NODE_FLAGS, ...profile];
   try {
     if (postgres !== undefined) {
       log('emptying the bench database');
@@ -89,11 +110,14 @@ async function main(): Promise<void> {
 
     log('start to ready: one cold start (migrations), then warm starts');
     await fetch('http://127.0.0.1:1').catch(() => undefined); // load fetch before timing
-    const cold = await startServer(build, { env: serverEnv });
+    const cold = await startServer(build, { env: serverEnv, nodeFlags: PRODUCTION_NODE_FLAGS });
     await cold.stop();
     const starts: { readyMs: number; idleRss: number }[] = [];
     for (let i = 0; i < SERVER_STARTS; i += 1) {
-      const server = await startServer(build, { env: serverEnv });
+      const server = await startServer(build, {
+        env: serverEnv,
+        nodeFlags: PRODUCTION_NODE_FLAGS,
+      });
       await sleep(1000);
       starts.push({ readyMs: server.readyMs, idleRss: memoryOf(server.child.pid)?.rss ?? NaN });
       await server.stop();
@@ -207,7 +231,8 @@ async function main(): Promise<void> {
         throughputConnections: THROUGHPUT_CONNECTIONS,
         pageConnections: PAGE_CONNECTIONS,
         perPage: PER_PAGE,
-        cpuProfile: nodeFlags.length > 0,
+        nodeFlags: PRODUCTION_NODE_FLAGS.join(' '),
+        cpuProfile: profile.length > 0,
         buildSeconds: Math.round(build.seconds * 10) / 10,
       },
       bcrypt: {
