@@ -1,4 +1,5 @@
 import { KnexUserRepository } from '../../../src/adapters/persistence/knex/KnexUserRepository.js';
+import type { Knex } from 'knex';
 import { KnexWidgetRepository } from '../../../src/adapters/persistence/knex/KnexWidgetRepository.js';
 import { expect } from '../../support/chai.js';
 import { aUser } from '../../support/contracts/userRepositoryContract.js';
@@ -9,7 +10,7 @@ import {
   ownerOf,
   widgetRepositoryContract,
 } from '../../support/contracts/widgetRepositoryContract.js';
-import { describeEachDatabase } from '../../support/databases.js';
+import { describeEachDatabase, truncateAll } from '../../support/databases.js';
 import { InMemoryUserRepository } from '../../support/fakes/InMemoryUserRepository.js';
 import { InMemoryWidgetRepository } from '../../support/fakes/InMemoryWidgetRepository.js';
 
@@ -89,5 +90,105 @@ describeEachDatabase('KnexWidgetRepository', function (db) {
     const stranger = aUser({ email: 'stranger@example.com' });
     await expect(widgets.add(aWidget(ownerOf(stranger)))).to.be.rejectedWith(/foreign key/i);
     expect(await widgets.findByName('widget-one')).to.equal(null);
+  });
+
+  describe('the widget counter (widget_counts, kept by triggers)', function () {
+    let knex: Knex;
+    let widgets: KnexWidgetRepository;
+    let owner: string;
+
+    beforeEach(async function () {
+      knex = db.knex();
+      widgets = new KnexWidgetRepository(knex);
+      const user = aUser({ email: 'owner@example.com' });
+      await new KnexUserRepository(knex).add(user);
+      owner = user.publicId;
+    });
+
+    const rowsNamed = (...names: string[]) =>
+      names.map((name) => ({
+        name,
+        info_url: 'https://www.example.com/info',
+        deadline: new Date('2031-05-13T23:59:59.999Z'),
+        created_at: new Date('2026-03-01T12:00:00.000Z'),
+        owner_id: owner,
+      }));
+
+    /** The counter table's rows, and the count it must equal. */
+    async function counted(): Promise<{ counter: number[]; rows: number }> {
+      const counter = await knex('widget_counts').pluck('total');
+      const [row] = await knex('widgets').count({ rows: '*' });
+      return { counter: counter.map(Number), rows: Number(row?.rows) };
+    }
+
+    it('follows inserts and deletes by the repository and by hand-written SQL', async function () {
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+      await widgets.add(aWidget({ publicId: owner, email: 'owner@example.com' }, { name: 'one' }));
+      expect(await counted()).to.deep.equal({ counter: [1], rows: 1 });
+      await knex('widgets').insert(rowsNamed('two', 'three', 'four', 'five'));
+      expect(await counted()).to.deep.equal({ counter: [5], rows: 5 });
+      await knex('widgets').whereIn('name', ['two', 'three', 'absent']).delete();
+      expect(await counted()).to.deep.equal({ counter: [3], rows: 3 });
+      expect(await widgets.remove('one')).to.equal(true);
+      expect(await widgets.remove('one')).to.equal(false);
+      expect(await counted()).to.deep.equal({ counter: [2], rows: 2 });
+      expect((await widgets.list({ offset: 0, limit: 5 })).total).to.equal(2);
+    });
+
+    it('does not count an insert refused as a duplicate, alone or in a multi-row insert', async function () {
+      await knex('widgets').insert(rowsNamed('taken'));
+      await expect(
+        widgets.add(aWidget({ publicId: owner, email: 'owner@example.com' }, { name: 'taken' })),
+      ).to.be.rejectedWith('Widget name: taken already exists, must be unique.');
+      await expect(knex('widgets').insert(rowsNamed('fresh', 'taken')).then()).to.be.rejected;
+      expect(await counted()).to.deep.equal({ counter: [1], rows: 1 });
+    });
+
+    it('does not count the writes of a transaction rolled back', async function () {
+      await knex
+        .transaction(async (trx) => {
+          await trx('widgets').insert(rowsNamed('a', 'b'));
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+    });
+
+    it('drops to zero on a DELETE without WHERE, and on TRUNCATE (Postgres)', async function () {
+      await knex('widgets').insert(rowsNamed('a', 'b', 'c'));
+      await knex('widgets').delete();
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+      if (knex.client.config.client !== 'pg') return;
+      await knex('widgets').insert(rowsNamed('a', 'b', 'c'));
+      await knex.raw('TRUNCATE TABLE widgets');
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+      await knex('widgets').insert(rowsNamed('d'));
+      await knex.raw('TRUNCATE TABLE widgets, users CASCADE');
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+    });
+
+    it('keeps its one row at zero when the test helper empties every table', async function () {
+      await knex('widgets').insert(rowsNamed('a', 'b'));
+      await truncateAll(knex);
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+    });
+
+    it('refuses a second row', async function () {
+      await expect(knex('widget_counts').insert({ total: 7 }).then()).to.be.rejected;
+      await expect(knex('widget_counts').insert({ id: false, total: 7 }).then()).to.be.rejected;
+      expect(await counted()).to.deep.equal({ counter: [0], rows: 0 });
+    });
+
+    it('stays exact under 30 concurrent adds and removes of distinct widgets', async function () {
+      const ownerRef = { publicId: owner, email: 'owner@example.com' };
+      await knex('widgets').insert(rowsNamed(...Array.from({ length: 10 }, (_, i) => `old-${i}`)));
+      const writes = Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0
+          ? widgets.remove(`old-${i / 3}`)
+          : widgets.add(aWidget(ownerRef, { name: `new-${i}` })),
+      );
+      await Promise.all(writes);
+      expect(await counted()).to.deep.equal({ counter: [20], rows: 20 });
+    });
   });
 });

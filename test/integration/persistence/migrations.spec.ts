@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Knex } from 'knex';
 import { createKnex, databaseKind } from '../../../src/adapters/persistence/knex/createKnex.js';
 import {
   migrateLatest,
@@ -9,7 +11,7 @@ import {
   migrationStatus,
 } from '../../../src/adapters/persistence/knex/migrations/index.js';
 import { expect } from '../../support/chai.js';
-import { describeEachDatabase } from '../../support/databases.js';
+import { describeEachDatabase, listTables } from '../../support/databases.js';
 
 const UNSUPPORTED = 'Unsupported DATABASE_URL: expected postgres://… or sqlite:<file>';
 
@@ -39,15 +41,96 @@ describeEachDatabase('migrations', function (db) {
   it('drops every table on rolling everything back, and re-creates them', async function () {
     const knex = db.knex();
     await migrateRollback(knex, true);
-    expect(await knex.schema.hasTable('users')).to.equal(false);
-    expect(await knex.schema.hasTable('revoked_tokens')).to.equal(false);
+    expect(await listTables(knex)).to.deep.equal([]);
     expect(await migrationStatus(knex)).to.deep.equal({ completed: [], pending: allMigrations });
 
     expect(await migrateLatest(knex)).to.deep.equal(allMigrations);
-    expect(await knex.schema.hasTable('users')).to.equal(true);
-    expect(await knex.schema.hasTable('revoked_tokens')).to.equal(true);
+    expect(await listTables(knex)).to.deep.equal([
+      'auth_attempts',
+      'revoked_tokens',
+      'users',
+      'widget_counts',
+      'widgets',
+    ]);
+  });
+
+  describe('the widget counter', function () {
+    const COUNTS = '20261124000300_widget_counts';
+
+    /** Rolls everything back, then migrates up to (not including) `name`. */
+    async function migrateUpToBefore(knex: Knex, name: string): Promise<void> {
+      await migrateRollback(knex, true);
+      for (;;) {
+        const { pending } = await migrationStatus(knex);
+        if (pending[0] === name) return;
+        if (pending.length === 0) throw new Error(`${name} is not pending`);
+        await knex.migrate.up({ migrationSource });
+      }
+    }
+
+    async function addWidgetsByHand(knex: Knex, count: number, prefix: string): Promise<void> {
+      const owner = randomUUID();
+      await knex('users').insert({
+        public_id: owner,
+        email: `${prefix}@example.com`,
+        password_hash: 'not-a-hash',
+        admin: false,
+        registered_on: new Date(),
+      });
+      const rows = Array.from({ length: count }, (_, i) => ({
+        name: `${prefix}-${i}`,
+        info_url: 'https://www.example.com/info',
+        deadline: new Date('2031-05-13T23:59:59.999Z'),
+        created_at: new Date(),
+        owner_id: owner,
+      }));
+      await knex('widgets').insert(rows);
+    }
+
+    async function counter(knex: Knex): Promise<number[]> {
+      return (await knex('widget_counts').pluck('total')).map(Number);
+    }
+
+    it('starts from the widgets already stored, then follows every insert', async function () {
+      const knex = db.knex();
+      await migrateUpToBefore(knex, COUNTS);
+      await addWidgetsByHand(knex, 3, 'before');
+
+      await knex.migrate.up({ migrationSource });
+      expect((await migrationStatus(knex)).completed).to.include(COUNTS);
+      expect(await counter(knex)).to.deep.equal([3]);
+      await addWidgetsByHand(knex, 2, 'after');
+      expect(await counter(knex)).to.deep.equal([5]);
+    });
+
+    it('rolls back to no table, no trigger and no function, widgets still writable', async function () {
+      const knex = db.knex();
+      await migrateUpToBefore(knex, COUNTS);
+      await knex.migrate.up({ migrationSource });
+      await knex.migrate.down({ migrationSource });
+
+      expect((await migrationStatus(knex)).pending[0]).to.equal(COUNTS);
+      expect(await knex.schema.hasTable('widget_counts')).to.equal(false);
+      expect(await triggersOn(knex, 'widgets')).to.deep.equal([]);
+      if (knex.client.config.client === 'pg') {
+        const functions = await knex('pg_proc').where({ proname: 'widget_counts_track' });
+        expect(functions).to.deep.equal([]);
+      }
+      await addWidgetsByHand(knex, 2, 'after');
+      expect(await knex('widgets').delete()).to.equal(2);
+    });
   });
 });
+
+async function triggersOn(knex: Knex, table: string): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    return knex('pg_trigger')
+      .whereRaw('tgrelid = ?::regclass', [table])
+      .andWhere({ tgisinternal: false })
+      .pluck('tgname');
+  }
+  return knex('sqlite_master').where({ type: 'trigger', tbl_name: table }).pluck('name');
+}
 
 describe('createKnex', function () {
   it('rejects an unsupported URL with a one-line message that does not echo it', function () {

@@ -184,6 +184,26 @@ export function widgetRepositoryContract(
       }
     });
 
+    // Pages past the middle may be read from the other end (Knex): they must not differ. The sizes
+    // put page boundaries on every position, including between the two widgets created at once.
+    it('lists every page of 23 widgets, for page sizes 1 to 24 and 100, as one ordered listing', async function () {
+      const expected = await addListingWidgets(widgets, [alice, bob]);
+      for (const limit of [...Array.from({ length: 24 }, (_, index) => index + 1), 100]) {
+        const pages: Widget[][] = [];
+        const expectedPages: Widget[][] = [];
+        for (let offset = 0; offset <= LISTING_SIZE; offset += limit) {
+          const page = await widgets.list({ offset, limit });
+          expect(page.total, `offset ${offset}, limit ${limit}`).to.equal(LISTING_SIZE);
+          pages.push(page.items);
+          expectedPages.push(expected.slice(offset, offset + limit));
+        }
+        const names = (listing: Widget[][]): string[][] =>
+          listing.map((items) => items.map((widget) => widget.name));
+        expect(names(pages), `limit ${limit}`).to.deep.equal(names(expectedPages));
+        expect(pages, `limit ${limit}`).to.deep.equal(expectedPages);
+      }
+    });
+
     it('lists widgets created at the same instant in insertion order', async function () {
       await addListingWidgets(widgets, [alice, bob]);
       const page = await widgets.list({ offset: 11, limit: 2 });

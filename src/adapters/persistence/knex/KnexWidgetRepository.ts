@@ -68,27 +68,44 @@ export class KnexWidgetRepository implements WidgetRepository {
   }
 
   /**
-   * Two queries whatever the page size: the page (joined with the owners) and the count, run
-   * concurrently on separate connections. Each is consistent on its own; a write landing between
-   * them can make the total differ by that write, which a paginated listing tolerates.
+   * Two queries whatever the page size: the count (one row kept by triggers, see the
+   * widget_counts migration), then the page, joined with the owners. Each is consistent on its
+   * own; a write landing between them can make the total differ by that write, and shift a page
+   * read from the end by one row, which a paginated listing tolerates (a delete shifts every later
+   * page anyway). The first page needs no count to be read, so both run concurrently.
    */
   async list({ offset, limit }: WidgetPageQuery): Promise<WidgetPage> {
-    // OFFSET walks past every skipped row: it walks the (created_at, id) index alone, and only
-    // the page's rows are read and joined with their owners (a deferred join). Joining first
-    // made the last of 1 000 pages of 100 read and join all 100 000 rows.
-    const page = this.knex('widgets')
-      .select('widgets.id')
-      .orderBy([...LISTING_ORDER])
-      .limit(limit)
-      .offset(offset)
-      .as('page');
-    const [rows, total] = await Promise.all([
-      selectWidgetsWithOwners(this.knex)
-        .join(page, 'page.id', 'widgets.id')
-        .orderBy([...LISTING_ORDER]),
-      countWidgets(this.knex),
-    ]);
-    return { items: rows.map(toWidget), total };
+    if (offset === 0) {
+      const [items, total] = await Promise.all([
+        this.readPage(pickFromStart(this.knex, 0, limit)),
+        countWidgets(this.knex),
+      ]);
+      return { items, total };
+    }
+    const total = await countWidgets(this.knex);
+    if (offset >= total) return { items: [], total };
+    // OFFSET walks past every skipped entry of the (created_at, id) index, so a page past the
+    // middle is picked walking back from the newest end: the last page costs what the first does.
+    const ids =
+      offset > total - offset - limit
+        ? pickFromEnd(
+            this.knex,
+            Math.max(0, total - offset - limit),
+            Math.min(limit, total - offset),
+          )
+        : pickFromStart(this.knex, offset, limit);
+    return { items: await this.readPage(ids), total };
+  }
+
+  /**
+   * Only the page's rows are read and joined with their owners (a deferred join): joining first
+   * made the last of 1 000 pages of 100 read and join all 100 000 rows.
+   */
+  private async readPage(ids: Knex.QueryBuilder): Promise<Widget[]> {
+    const rows = await selectWidgetsWithOwners(this.knex)
+      .join(ids.as('page'), 'page.id', 'widgets.id')
+      .orderBy([...LISTING_ORDER]);
+    return rows.map(toWidget);
   }
 
   /**
@@ -123,11 +140,34 @@ async function findWidget(db: Knex, name: string): Promise<Widget | null> {
   return row === undefined ? null : toWidget(row);
 }
 
-/** `count(*)` comes back as a string on Postgres (bigint) and as a number on SQLite. */
+/** The ids of the widgets at `offset`… in listing order; OFFSET walks the index alone. */
+function pickFromStart(db: Knex, offset: number, limit: number): Knex.QueryBuilder {
+  return db('widgets')
+    .select('widgets.id')
+    .orderBy([...LISTING_ORDER])
+    .limit(limit)
+    .offset(offset);
+}
+
+/** The same ids picked in reverse order, `offsetFromEnd` counted from the newest widget. */
+function pickFromEnd(db: Knex, offsetFromEnd: number, limit: number): Knex.QueryBuilder {
+  return db('widgets')
+    .select('widgets.id')
+    .orderBy(LISTING_ORDER.map(({ column }) => ({ column, order: 'desc' })))
+    .limit(limit)
+    .offset(offsetFromEnd);
+}
+
+/** The counter row's `total` is a bigint: a string on Postgres, a number on SQLite. */
 async function countWidgets(db: Knex): Promise<number> {
-  const [row] = await db('widgets').count({ total: '*' });
+  const row: { total: string | number } | undefined = await db('widget_counts')
+    .first('total')
+    // Through the primary key: a seq scan would read every dead version left by updates.
+    .where('id', true);
   const total = Number(row?.total);
-  if (!Number.isSafeInteger(total)) throw new TypeError('Unexpected widget count');
+  if (row === undefined || !Number.isSafeInteger(total)) {
+    throw new TypeError('Unexpected widget count');
+  }
   return total;
 }
 

@@ -2,12 +2,14 @@ import type { Knex } from 'knex';
 import * as usersAndRevokedTokens from './20261124000000_users_and_revoked_tokens.js';
 import * as widgets from './20261124000100_widgets.js';
 import * as authAttempts from './20261124000200_auth_attempts.js';
+import * as widgetCounts from './20261124000300_widget_counts.js';
 
 /** Every migration by name, in order. Add new ones here: no filesystem globbing (tsx and dist/). */
 const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
   ['20261124000000_users_and_revoked_tokens', usersAndRevokedTokens],
   ['20261124000100_widgets', widgets],
   ['20261124000200_auth_attempts', authAttempts],
+  ['20261124000300_widget_counts', widgetCounts],
 ]);
 
 export const migrationSource: Knex.MigrationSource<string> = {
