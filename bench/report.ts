@@ -28,7 +28,14 @@ export interface BenchResults {
     last: LoadResult;
   }[];
   /** Bytes. */
-  memory: { idleFreshRss: number; idleRss: number; loadRss: number; peakRss: number };
+  memory: {
+    idleFreshRss: number;
+    idleRss: number;
+    loadRss: number;
+    peakRss: number;
+    /** Highest RSS sample in each phase under load. */
+    byPhase: Record<string, number>;
+  };
   startup: { coldMs: number; warmMs: number[] };
 }
 
@@ -189,7 +196,9 @@ export async function report(r: BenchResults, outDir: string, updateDoc: boolean
       `${fixed(r.bcrypt.perCoreAfter)} (after) verifications/s per core; all cores at once: ` +
       `${fixed(r.bcrypt.allCores)}/s. Memory: ${mb(r.memory.idleFreshRss)} idle after start, ` +
       `${mb(r.memory.idleRss)} idle with the bench preload, ${mb(r.memory.loadRss)} highest ` +
-      `sample under load, ${mb(r.memory.peakRss)} peak (VmHWM). Warm starts: ` +
+      `sample under load (${Object.entries(r.memory.byPhase)
+        .map(([phase, rss]) => `${phase} ${mb(rss)}`)
+        .join(', ')}), ${mb(r.memory.peakRss)} peak (VmHWM). Warm starts: ` +
       `${r.startup.warmMs.map((ms) => ms.toFixed(0)).join(', ')} ms. Seeding: ${seeding}.`,
     '',
   ].join('\n');

@@ -113,6 +113,13 @@ export class RssSampler {
     }, 100);
   }
 
+  /** The highest sample since start, and a new start: the peak of one phase. */
+  phase(): number {
+    const highest = this.highest;
+    this.highest = memoryOf(this.pid)?.rss ?? 0;
+    return highest;
+  }
+
   stop(): number {
     clearInterval(this.timer);
     return this.highest;
