@@ -1,7 +1,8 @@
 /**
- * What one login and one authenticated request cost in cryptography, per core: Gatehouse's own
- * hasher and token adapters, timed one operation at a time (so the figures are per core; the
- * server runs as many hashes at once as there are cores).
+ * What one login and one authenticated request cost in cryptography: Gatehouse's own hasher and
+ * token adapters, timed one operation at a time. For the hashes that is one core's rate (the
+ * server runs one per core at once); token operations are so short that their figure is mostly
+ * the round trip to libuv's thread pool, and many run at once in a server.
  *
  *   npm run bench:crypto            # BENCH_CRYPTO_SAMPLES=… for more samples of the slow ones
  */
@@ -86,7 +87,7 @@ const rows = [
 ];
 
 console.log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})`);
-console.log(`| operation | median per call | per second, one core |`);
+console.log(`| operation | median per call | calls/s, one at a time |`);
 console.log(`| --- | ---: | ---: |`);
 for (const row of rows) {
   const ms = row.medianMs < 1 ? row.medianMs.toFixed(3) : row.medianMs.toFixed(1);
