@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { OWASP_ARGON2ID, type Argon2Parameters } from '../security/Argon2PasswordHasher.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -28,8 +27,11 @@ export interface Config {
   /** 0 disables the limit. */
   readonly authMaxRequests: number;
   readonly passwordHasher: PasswordHasherName;
-  /** argon2id's cost for new hashes (existing hashes verify with the parameters they record). */
-  readonly argon2: Argon2Parameters;
+  /**
+   * argon2id's cost for new hashes, where set (the hasher's own defaults, OWASP's, fill the rest);
+   * existing hashes verify with the parameters they record.
+   */
+  readonly argon2: Argon2Settings;
   readonly jwtAlg: JwtAlg;
   /** Private key (PEM or JWK) that signs tokens (EdDSA/ES256 only; required with them). */
   readonly jwtPrivateKeyFile: string | null;
@@ -38,6 +40,12 @@ export interface Config {
 }
 
 export type PasswordHasherName = 'bcrypt' | 'argon2id';
+export interface Argon2Settings {
+  /** KiB per hash. */
+  readonly memoryCost?: number;
+  readonly timeCost?: number;
+  readonly parallelism?: number;
+}
 export type JwtAlg = 'HS256' | 'EdDSA' | 'ES256';
 const PASSWORD_HASHERS: readonly PasswordHasherName[] = ['bcrypt', 'argon2id'];
 const JWT_ALGS: readonly JwtAlg[] = ['HS256', 'EdDSA', 'ES256'];
@@ -100,7 +108,7 @@ function defaultsFor(
     loginMaxFailures: 10,
     authMaxRequests: 300,
     passwordHasher: 'bcrypt',
-    argon2: OWASP_ARGON2ID,
+    argon2: {},
     jwtAlg: 'HS256',
   };
 }
@@ -171,7 +179,7 @@ export function loadConfig(
       get('PASSWORD_HASHER') ?? defaults.passwordHasher,
       PASSWORD_HASHERS,
     ),
-    argon2: argon2Parameters(int, defaults.argon2),
+    argon2: argon2Settings(get),
     jwtAlg,
     // The key files only matter for the asymmetric algorithms; HS256 ignores them.
     jwtPrivateKeyFile: jwtAlg === 'HS256' ? null : jwtPrivateKeyFile,
@@ -179,15 +187,22 @@ export function loadConfig(
   };
 }
 
-function argon2Parameters(
-  int: (name: string, fallback: number, min: number, max?: number) => number,
-  defaults: Argon2Parameters,
-): Argon2Parameters {
-  const parallelism = int('ARGON2_PARALLELISM', defaults.parallelism, 1, 255);
-  const timeCost = int('ARGON2_TIME_COST', defaults.timeCost, 1, 1000);
-  // argon2 needs 8 KiB per lane; 4 GiB per hash is far past any sane login.
-  const memoryCost = int('ARGON2_MEMORY_KIB', defaults.memoryCost, 8 * parallelism, 4 * 1024 ** 2);
-  return { memoryCost, timeCost, parallelism };
+/** Only the argon2id parameters set in the environment; the hasher's defaults fill the rest. */
+function argon2Settings(get: (name: string) => string | undefined): Argon2Settings {
+  const settings: { -readonly [K in keyof Argon2Settings]: Argon2Settings[K] } = {};
+  const parallelism = get('ARGON2_PARALLELISM');
+  if (parallelism !== undefined) {
+    settings.parallelism = integer('ARGON2_PARALLELISM', parallelism, 0, 1, 255);
+  }
+  const timeCost = get('ARGON2_TIME_COST');
+  if (timeCost !== undefined) settings.timeCost = integer('ARGON2_TIME_COST', timeCost, 0, 1, 1000);
+  const memoryCost = get('ARGON2_MEMORY_KIB');
+  if (memoryCost !== undefined) {
+    // argon2 needs 8 KiB per lane (there is at least one); 4 GiB a hash is past any sane login.
+    const least = 8 * (settings.parallelism ?? 1);
+    settings.memoryCost = integer('ARGON2_MEMORY_KIB', memoryCost, 0, least, 4 * 1024 ** 2);
+  }
+  return settings;
 }
 
 function readEnvFile(path: string | false): NodeJS.Dict<string> {

@@ -7,9 +7,8 @@ import type { Logger } from 'pino';
 import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler, unmatchedRoutes } from './errors.js';
-import type { PublicJwk } from '../security/signingKeys.js';
 import { addHealthRoutes } from './healthRoutes.js';
-import { addJwksRoutes } from './jwksRoutes.js';
+import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { addOpenApiRoutes } from './openapiRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
@@ -25,7 +24,7 @@ export interface HttpOptions {
   /** Whether a failure means the database cannot be reached (answered 503, not 500). */
   isDatabaseUnavailable: (error: unknown) => boolean;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
-  publicJwks: readonly PublicJwk[];
+  publicJwks: readonly PublishedJwk[];
 }
 
 export type HttpUseCases = AuthUseCases & WidgetUseCases;

@@ -1,6 +1,16 @@
 import type { Router } from '@koa/router';
-import type { PublicJwk } from '../security/signingKeys.js';
 import type { GatehouseState } from './context.js';
+
+/** A public key as the JWKS publishes it (RFC 7517): these members and nothing else. */
+export interface PublishedJwk {
+  readonly kty: string;
+  readonly crv: string;
+  readonly x: string;
+  readonly y?: string;
+  readonly kid: string;
+  readonly alg: string;
+  readonly use: string;
+}
 
 /** Verifiers refetch at most this often; a rotated-in key should be announced at least this early. */
 const MAX_AGE_SECONDS = 300;
@@ -12,7 +22,7 @@ const MAX_AGE_SECONDS = 300;
  */
 export function addJwksRoutes(
   router: Router<GatehouseState>,
-  publicJwks: readonly PublicJwk[],
+  publicJwks: readonly PublishedJwk[],
 ): void {
   if (publicJwks.length === 0) return;
   // Rebuilt member by member: whatever the caller passes, no private member is served.

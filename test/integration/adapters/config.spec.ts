@@ -49,7 +49,7 @@ describe('loadConfig', () => {
         loginMaxFailures: 10,
         authMaxRequests: 300,
         passwordHasher: 'bcrypt',
-        argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+        argon2: {},
         jwtAlg: 'HS256',
         jwtPrivateKeyFile: null,
         jwtPreviousKeysFile: null,
@@ -377,6 +377,11 @@ describe('loadConfig: hashing and signing algorithms', () => {
 
   it('selects argon2id in any case', () => {
     expect(load({ PASSWORD_HASHER: 'Argon2ID' }).passwordHasher).to.equal('argon2id');
+  });
+
+  it('keeps only the argon2id parameters that are set, for the hasher to default the rest', () => {
+    expect(load({ ARGON2_TIME_COST: '3' }).argon2).to.deep.equal({ timeCost: 3 });
+    expect(load({ ARGON2_MEMORY_KIB: '8' }).argon2).to.deep.equal({ memoryCost: 8 });
   });
 
   it('takes a key pair instead of a secret for EdDSA and ES256, even in production', () => {
