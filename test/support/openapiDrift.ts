@@ -158,7 +158,7 @@ export class OpenApiDriftChecker {
     // Other media types (the UI's page, scripts, styles and icons) are checked by type only.
     if (type !== 'application/json') return [];
     const validate = this.validator(this.bodies, media.schema, (schema) =>
-      this.dereference(schema),
+      dereference(schema, this.document),
     );
     return validate(exchange.body) ? [] : [`body ${errors(validate)}`];
   }
@@ -189,22 +189,22 @@ export class OpenApiDriftChecker {
     }
     return validate;
   }
+}
 
-  /** The schema with each `#/components/schemas/<name>` reference replaced by that schema. */
-  private dereference(node: unknown): unknown {
-    if (Array.isArray(node)) return node.map((item) => this.dereference(item));
-    if (typeof node !== 'object' || node === null) return node;
-    const { $ref, ...rest } = node as Record<string, unknown>;
-    if (typeof $ref === 'string') {
-      const name = $ref.replace(/^#\/components\/schemas\//, '');
-      const target = this.document.components.schemas[name];
-      if (target === undefined) throw new OpenApiDriftError(`${$ref} does not resolve`);
-      return this.dereference(target);
-    }
-    return Object.fromEntries(
-      Object.entries(rest).map(([key, value]) => [key, this.dereference(value)]),
-    );
+/** `node` with each `#/components/schemas/<name>` reference replaced by that schema. */
+export function dereference(node: unknown, document: OpenApiDocument): unknown {
+  if (Array.isArray(node)) return node.map((item) => dereference(item, document));
+  if (typeof node !== 'object' || node === null) return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string') {
+    const name = $ref.replace(/^#\/components\/schemas\//, '');
+    const target = document.components.schemas[name];
+    if (target === undefined) throw new OpenApiDriftError(`${$ref} does not resolve`);
+    return dereference(target, document);
   }
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, dereference(value, document)]),
+  );
 }
 
 function errors(validate: ValidateFunction): string {

@@ -28,6 +28,7 @@ import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { sqliteUrl } from '../../support/databases.js';
 import { KeyDirectory, newKeyPair, privatePem } from '../../support/keyFiles.js';
+import { dereference } from '../../support/openapiDrift.js';
 import { request, startTestServer, type RequestOptions } from '../../support/server.js';
 
 const DOCUMENT_PATH = '/api/v1/openapi.json';
@@ -103,21 +104,6 @@ function schemasIn(document: OpenApiDocument): Array<[string, JsonSchema]> {
     }
   }
   return found;
-}
-
-/** The schema with every `#/components/schemas/<name>` reference replaced by that schema. */
-function dereference(node: unknown, document: OpenApiDocument): unknown {
-  if (Array.isArray(node)) return node.map((item) => dereference(item, document));
-  if (typeof node !== 'object' || node === null) return node;
-  const { $ref, ...rest } = node as Record<string, unknown>;
-  if (typeof $ref === 'string') {
-    const name = $ref.replace(/^#\/components\/schemas\//, '');
-    expect(document.components.schemas, `${$ref} resolves`).to.have.own.property(name);
-    return dereference(document.components.schemas[name], document);
-  }
-  return Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, dereference(value, document)]),
-  );
 }
 
 /** Ajv for JSON Schema 2020-12 (OpenAPI 3.1's dialect), strict: an unknown keyword fails. */
