@@ -16,3 +16,4 @@ export * from './rules/deadline.js';
 export type * from './ports/WidgetRepository.js';
 export type * from './ports/AttemptLimiter.js';
 export * from './rules/paging.js';
+export type * from './ports/AuditLog.js';

@@ -17,6 +17,7 @@ import { PutWidget } from '../application/PutWidget.js';
 import { RegisterUser } from '../application/RegisterUser.js';
 import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
+import { PinoAuditLog } from '../adapters/logging/PinoAuditLog.js';
 import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
@@ -33,6 +34,7 @@ import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordH
 import {
   CLOCK_TOLERANCE_SECONDS,
   type AttemptLimiter,
+  type AuditLog,
   type Clock,
   type IdGenerator,
   type PasswordHasher,
@@ -51,6 +53,7 @@ export const TOKENS = {
   Logger: token<Logger>('Logger'),
   Knex: token<Knex>('Knex'),
   Clock: token<Clock>('Clock'),
+  AuditLog: token<AuditLog>('AuditLog'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
@@ -113,6 +116,7 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.Logger).toConstantValue(logger);
   c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl, knexLogger(logger)));
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
+  c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(logger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),

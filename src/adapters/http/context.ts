@@ -1,7 +1,7 @@
 import { HttpProblem } from './errors.js';
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
-import type { Actor } from '../../domain/index.js';
+import type { Actor, RequestOrigin } from '../../domain/index.js';
 
 /** Per-request state shared by Gatehouse's middleware. */
 export interface GatehouseState {
@@ -12,6 +12,11 @@ export interface GatehouseState {
 }
 
 export type GatehouseContext = ParameterizedContext<GatehouseState>;
+
+/** The request id and client address (`ctx.ip`: X-Forwarded-For only with TRUST_PROXY), for the audit trail. */
+export function originOf(ctx: GatehouseContext): RequestOrigin {
+  return { requestId: ctx.state.requestId, clientAddress: ctx.ip };
+}
 
 // A host name (underscores allowed, as container names have them; one trailing dot) or an IP
 // literal, and an optional port: nothing that could break out of a header value.
