@@ -27,8 +27,14 @@ import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRep
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
-import { JoseTokenService, type TokenSigning } from '../adapters/security/JoseTokenService.js';
-import { loadSigningKeys, publicJwks, type PublicJwk } from '../adapters/security/signingKeys.js';
+import { Hs256TokenService } from '../adapters/security/Hs256TokenService.js';
+import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import {
+  loadSigningKeys,
+  publicJwks,
+  type PublicJwk,
+  type TokenSigning,
+} from '../adapters/security/signingKeys.js';
 import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
 import {
@@ -157,14 +163,17 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.TokenSigning],
   );
   c.bind(TOKENS.TokenService).toResolvedValue(
-    (clock: Clock, signing: TokenSigning) =>
-      new JoseTokenService({
-        signing,
+    (clock: Clock, signing: TokenSigning) => {
+      const rules = {
         issuer: config.jwtIssuer,
         audience: config.jwtAudience,
+        toleranceSeconds: CLOCK_TOLERANCE_SECONDS,
         clock,
-        clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
-      }),
+      };
+      return signing.alg === 'HS256'
+        ? new Hs256TokenService({ ...rules, secret: signing.secret })
+        : new JoseTokenService({ ...rules, signing });
+    },
     [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
