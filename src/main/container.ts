@@ -22,6 +22,7 @@ import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
+import { KnexSessionLookup } from '../adapters/persistence/knex/KnexSessionLookup.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
@@ -45,6 +46,7 @@ import {
   type IdGenerator,
   type PasswordHasher,
   type RevokedTokens,
+  type SessionLookup,
   type TokenService,
   type UserRepository,
   type WidgetRepository,
@@ -63,6 +65,7 @@ export const TOKENS = {
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
+  SessionLookup: token<SessionLookup>('SessionLookup'),
   WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
@@ -153,6 +156,10 @@ export function buildContainer(config: Config, logger: Logger): Container {
     (knex: Knex) => new KnexRevokedTokens(knex),
     [TOKENS.Knex],
   );
+  c.bind(TOKENS.SessionLookup).toResolvedValue(
+    (knex: Knex) => new KnexSessionLookup(knex),
+    [TOKENS.Knex],
+  );
   c.bind(TOKENS.WidgetRepository).toResolvedValue(
     (knex: Knex) => new KnexWidgetRepository(knex),
     [TOKENS.Knex],
@@ -214,9 +221,8 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.Clock],
   );
   c.bind(TOKENS.AuthenticateRequest).toResolvedValue(
-    (tokens: TokenService, revoked: RevokedTokens, users: UserRepository) =>
-      new AuthenticateRequest(tokens, revoked, users),
-    [TOKENS.TokenService, TOKENS.RevokedTokens, TOKENS.UserRepository],
+    (tokens: TokenService, sessions: SessionLookup) => new AuthenticateRequest(tokens, sessions),
+    [TOKENS.TokenService, TOKENS.SessionLookup],
   );
   c.bind(TOKENS.SetAdmin).toResolvedValue(
     (users: UserRepository) => new SetAdmin(users),

@@ -18,6 +18,7 @@ import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
+import { InMemorySessionLookup } from './fakes/InMemorySessionLookup.js';
 import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
 
@@ -48,7 +49,7 @@ export function buildCore() {
     registerUser: new RegisterUser(addUser, issuer),
     logIn: new LogIn(users, hasher, issuer, loginFailures),
     logOut: new LogOut(revoked),
-    authenticate: new AuthenticateRequest(tokens, revoked, users),
+    authenticate: new AuthenticateRequest(tokens, new InMemorySessionLookup(users, revoked)),
     getCurrentUser: new GetCurrentUser(clock),
     setAdmin: new SetAdmin(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),

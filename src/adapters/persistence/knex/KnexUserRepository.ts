@@ -3,13 +3,22 @@ import { emailTaken, type User, type UserRepository } from '../../../domain/inde
 import { toBoolean, toDate } from './columns.js';
 import { isUniqueViolation } from './uniqueViolation.js';
 
-interface UserRow {
+export interface UserRow {
   public_id: string;
   email: string;
   password_hash: string;
   admin: boolean | number;
   registered_on: Date | number;
 }
+
+/** The columns `toUser` reads. */
+export const USER_COLUMNS = [
+  'public_id',
+  'email',
+  'password_hash',
+  'admin',
+  'registered_on',
+] as const satisfies readonly (keyof UserRow)[];
 
 export class KnexUserRepository implements UserRepository {
   constructor(private readonly knex: Knex) {}
@@ -55,7 +64,7 @@ export class KnexUserRepository implements UserRepository {
   }
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     publicId: row.public_id,
     email: row.email,
