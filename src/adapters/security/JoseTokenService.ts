@@ -12,6 +12,18 @@ function isWholeSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
+/** The user's token generation at issue (a private claim; see AccessTokenClaims.generation). */
+const GENERATION_CLAIM = 'gen';
+
+/**
+ * `gen` as a generation: a token issued before the claim existed has none and counts as 0;
+ * anything but a non-negative safe integer makes the token invalid (null).
+ */
+function generationOf(value: unknown): number | null {
+  if (value === undefined) return 0;
+  return isWholeSeconds(value) && value >= 0 ? value : null;
+}
+
 /** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
 const MAX_TOKEN_ID_LENGTH = 64;
 
@@ -86,7 +98,7 @@ export class JoseTokenService implements TokenService {
   }
 
   async sign(claims: AccessTokenClaims): Promise<string> {
-    return new SignJWT({ admin: claims.admin })
+    return new SignJWT({ admin: claims.admin, [GENERATION_CLAIM]: claims.generation })
       .setProtectedHeader(
         this.kid === undefined
           ? { alg: this.alg, typ: TYP }
@@ -124,7 +136,9 @@ export class JoseTokenService implements TokenService {
   /** jose checks `iat` only when `maxTokenAge` is set, so a future `iat` is refused here. */
   private toClaims(payload: JWTPayload, nowSeconds: number): AccessTokenClaims {
     const { sub, jti, iat, exp, admin } = payload;
+    const generation = generationOf(payload[GENERATION_CLAIM]);
     if (
+      generation === null ||
       typeof sub !== 'string' ||
       sub === '' ||
       typeof jti !== 'string' ||
@@ -137,6 +151,6 @@ export class JoseTokenService implements TokenService {
     ) {
       throw tokenError('TOKEN_INVALID');
     }
-    return { subject: sub, admin, issuedAt: iat, expiresAt: exp, tokenId: jti };
+    return { subject: sub, admin, issuedAt: iat, expiresAt: exp, tokenId: jti, generation };
   }
 }

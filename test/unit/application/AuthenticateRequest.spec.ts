@@ -1,14 +1,20 @@
 import { expect } from '../../support/chai.js';
-import { buildCore, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
+import { buildCore, TEST_ORIGIN, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function loggedIn(admin = false): Promise<{ core: Core; token: string }> {
   const core = buildCore();
-  await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin });
-  const { accessToken } = await core.logIn.execute({
-    email: 'alice@example.com',
-    password: 'password1',
-  });
+  await core.addUser.execute(
+    { email: 'alice@example.com', password: 'password1', admin },
+    TEST_ORIGIN,
+  );
+  const { accessToken } = await core.logIn.execute(
+    {
+      email: 'alice@example.com',
+      password: 'password1',
+    },
+    TEST_ORIGIN,
+  );
   return { core, token: accessToken };
 }
 
@@ -48,7 +54,7 @@ describe('AuthenticateRequest', () => {
 
   it('rejects a revoked token', async () => {
     const { core, token } = await loggedIn();
-    await core.logOut.execute(await core.authenticate.execute(token));
+    await core.logOut.execute(await core.authenticate.execute(token), TEST_ORIGIN);
     await expectDomainError(
       core.authenticate.execute(token),
       'TOKEN_REVOKED',
