@@ -41,4 +41,32 @@ describe('AddUser', () => {
       'Input payload validation failed',
     );
   });
+
+  it('records register with the new user and the origin (nulls from the command line)', async () => {
+    const core = buildCore();
+    const cli = { requestId: null, clientAddress: null };
+    const user = await core.addUser.execute(
+      { email: 'root@example.com', password: 'password1', admin: true },
+      cli,
+    );
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'register', publicId: user.publicId, origin: cli },
+    ]);
+  });
+
+  it('records nothing when it adds nobody', async () => {
+    const core = buildCore();
+    await core.addUser.execute(
+      { email: 'root@example.com', password: 'password1', admin: false },
+      TEST_ORIGIN,
+    );
+    core.audit.entries.length = 0;
+    for (const input of [
+      { email: 'root@example.com', password: 'password1', admin: false },
+      { email: 'other@example.com', password: 'short', admin: false },
+    ]) {
+      await core.addUser.execute(input, TEST_ORIGIN).catch(() => undefined);
+    }
+    expect(core.audit.entries).to.deep.equal([]);
+  });
 });

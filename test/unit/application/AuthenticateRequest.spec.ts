@@ -79,4 +79,33 @@ describe('AuthenticateRequest', () => {
     expect(core.tokens.claimsOf(token).admin).to.equal(true);
     expect(actor.user.admin).to.equal(false);
   });
+
+  it("refuses a token of a generation older than the user's as blacklisted", async () => {
+    const { core, token } = await loggedIn();
+    const { subject } = core.tokens.claimsOf(token);
+    await core.users.advanceTokenGeneration(subject);
+    await expectDomainError(
+      core.authenticate.execute(token),
+      'TOKEN_REVOKED',
+      'Token blacklisted. Please log in again.',
+    );
+  });
+
+  it("accepts a token of the user's current generation, and of a later one", async () => {
+    const { core } = await loggedIn();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.advanceTokenGeneration(alice!.publicId);
+    const current = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    expect(core.tokens.claimsOf(current.accessToken).generation).to.equal(1);
+    await core.authenticate.execute(current.accessToken);
+    const later = await core.tokens.sign({
+      ...core.tokens.claimsOf(current.accessToken),
+      tokenId: 'later',
+      generation: 2,
+    });
+    expect((await core.authenticate.execute(later)).token.generation).to.equal(2);
+  });
 });

@@ -230,4 +230,79 @@ describe('LogIn rehashing', () => {
       'legacy:password1',
     );
   });
+
+  it('never brings the old password back when a password change lands during the rehash', async () => {
+    const core = await withAlice();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.upgradePasswordHash(alice!.publicId, alice!.passwordHash, 'legacy:password1');
+    core.hasher.verify = async (password, hash) =>
+      hash === 'legacy:password1' ? password === 'password1' : hash === `hashed:${password}`;
+    // The change commits after the login verified the old password, before its rehash is stored.
+    const hash = core.hasher.hash.bind(core.hasher);
+    core.hasher.hash = async (password) => {
+      await core.users.changePassword(alice!.publicId, 'hashed:new-password');
+      return hash(password);
+    };
+    const issued = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
+      'hashed:new-password',
+    );
+    // And the token of that login is of the generation the change left behind.
+    await expectDomainError(
+      core.authenticate.execute(issued.accessToken),
+      'TOKEN_REVOKED',
+      'Token blacklisted. Please log in again.',
+    );
+  });
+});
+
+describe('LogIn audit', () => {
+  it('records login_success with the user and the origin', async () => {
+    const core = await withAlice();
+    core.audit.entries.length = 0;
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
+    const alice = await core.users.findByEmail('alice@example.com');
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'login_success', publicId: alice?.publicId, origin: TEST_ORIGIN },
+    ]);
+  });
+
+  it('records login_failure with the user for a wrong password, and null for an unknown email', async () => {
+    const core = await withAlice();
+    core.audit.entries.length = 0;
+    const alice = await core.users.findByEmail('alice@example.com');
+    for (const email of ['alice@example.com', 'nobody@example.com']) {
+      await expectDomainError(
+        core.logIn.execute({ email, password: 'wrong-one' }, TEST_ORIGIN),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'login_failure', publicId: alice?.publicId, origin: TEST_ORIGIN },
+      { event: 'login_failure', publicId: null, origin: TEST_ORIGIN },
+    ]);
+  });
+
+  it('records nothing for a refused form or a rate-limited attempt (no password was checked)', async () => {
+    const core = await withAlice();
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
+      await core.loginFailures.consume('alice@example.com');
+    }
+    core.audit.entries.length = 0;
+    await expectDomainError(
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN),
+      'RATE_LIMITED',
+      'Too many attempts. Try again later.',
+    );
+    await expectDomainError(
+      core.logIn.execute({ email: 'not-an-email', password: 'password1' }, TEST_ORIGIN),
+      'VALIDATION',
+      'Input payload validation failed',
+    );
+    expect(core.audit.entries).to.deep.equal([]);
+  });
 });

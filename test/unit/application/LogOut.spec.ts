@@ -54,4 +54,26 @@ describe('LogOut', () => {
       TOKEN_MESSAGES.TOKEN_REVOKED,
     );
   });
+
+  it('records logout once, for the logout that revoked the token', async () => {
+    const core = buildCore();
+    await core.addUser.execute(
+      { email: 'alice@example.com', password: 'password1', admin: false },
+      TEST_ORIGIN,
+    );
+    const { accessToken } = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    const [first, second] = await Promise.all([
+      core.authenticate.execute(accessToken),
+      core.authenticate.execute(accessToken),
+    ]);
+    core.audit.entries.length = 0;
+    await core.logOut.execute(first, TEST_ORIGIN);
+    await core.logOut.execute(second, TEST_ORIGIN).catch(() => undefined);
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'logout', publicId: first.user.publicId, origin: TEST_ORIGIN },
+    ]);
+  });
 });

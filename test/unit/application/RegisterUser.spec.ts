@@ -76,4 +76,16 @@ describe('RegisterUser', () => {
       core.tokens.claimsOf(b.accessToken).tokenId,
     );
   });
+
+  it('records register with the new user and the request origin', async () => {
+    const core = buildCore();
+    await core.registerUser.execute(
+      { email: 'alice@example.com', password: 'correct horse' },
+      TEST_ORIGIN,
+    );
+    const user = await core.users.findByEmail('alice@example.com');
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'register', publicId: user?.publicId, origin: TEST_ORIGIN },
+    ]);
+  });
 });
