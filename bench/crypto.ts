@@ -75,6 +75,7 @@ async function tokenRows(alg: 'HS256' | AsymmetricAlg): Promise<Row[]> {
     issuedAt: now,
     expiresAt: now + 900,
     tokenId: randomUUID(),
+    generation: 0,
   });
   const token = await service.sign(claims());
   return [

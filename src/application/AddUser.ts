@@ -5,9 +5,11 @@ import {
   emailTaken,
   normalizeEmail,
   passwordProblem,
+  type AuditLog,
   type Clock,
   type IdGenerator,
   type PasswordHasher,
+  type RequestOrigin,
   type User,
   type UserRepository,
 } from '../domain/index.js';
@@ -25,9 +27,11 @@ export class AddUser {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly audit: AuditLog,
   ) {}
 
-  async execute(input: AddUserInput): Promise<User> {
+  /** `origin`: the HTTP request's, or nulls from the command line. */
+  async execute(input: AddUserInput, origin: RequestOrigin): Promise<User> {
     assertValid({ email: emailProblem(input.email), password: passwordProblem(input.password) });
     const email = normalizeEmail(input.email);
     // A cheap pre-check spares a hash for the common duplicate; the unique index settles races.
@@ -40,6 +44,7 @@ export class AddUser {
       registeredOn: this.clock.now(),
     });
     await this.users.add(user);
+    this.audit.record({ event: 'register', publicId: user.publicId, origin });
     return user;
   }
 }

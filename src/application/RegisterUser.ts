@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../domain/index.js';
 import type { AccessTokenIssuer, IssuedToken } from './AccessTokenIssuer.js';
 import type { AddUser } from './AddUser.js';
 
@@ -13,8 +14,8 @@ export class RegisterUser {
     private readonly issuer: AccessTokenIssuer,
   ) {}
 
-  async execute(input: RegisterUserInput): Promise<IssuedToken> {
-    const user = await this.addUser.execute({ ...input, admin: false });
+  async execute(input: RegisterUserInput, origin: RequestOrigin): Promise<IssuedToken> {
+    const user = await this.addUser.execute({ ...input, admin: false }, origin);
     return this.issuer.issue(user);
   }
 }

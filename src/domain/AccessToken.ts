@@ -17,6 +17,11 @@ export interface AccessTokenClaims {
   readonly expiresAt: number;
   /** Unique per token (`jti`): the handle by which a logout revokes it. */
   readonly tokenId: string;
+  /**
+   * The user's token generation when the token was issued (`gen`; 0 for tokens issued before
+   * the claim existed). Refused once the user's generation has moved past it.
+   */
+  readonly generation: number;
 }
 
 export function accessTokenClaims(
@@ -32,6 +37,7 @@ export function accessTokenClaims(
     issuedAt,
     expiresAt: issuedAt + ttlSeconds,
     tokenId,
+    generation: user.tokenGeneration,
   };
 }
 

@@ -9,6 +9,12 @@ export interface User {
   readonly passwordHash: string;
   readonly admin: boolean;
   readonly registeredOn: Date;
+  /**
+   * Tokens issued before the latest "revoke every token" (a password change, a logout
+   * everywhere) carry a lower generation than this counter, and are refused. See
+   * AuthenticateRequest for why a counter on the user row.
+   */
+  readonly tokenGeneration: number;
 }
 
 export interface NewUser {
@@ -22,7 +28,7 @@ export interface NewUser {
 /** Builds a User, refusing an invalid email whatever adapter the request came through. */
 export function createUser(input: NewUser): User {
   assertValid({ email: emailProblem(input.email) });
-  return { ...input, email: normalizeEmail(input.email) };
+  return { ...input, email: normalizeEmail(input.email), tokenGeneration: 0 };
 }
 
 /** The CONFLICT raised for a taken email, by the use case's pre-check and by a repository alike. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
 import { generateKeyFile } from '../adapters/security/generateKeyFile.js';
 import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
@@ -9,7 +10,7 @@ import {
   migrateRollback,
   migrationStatus,
 } from '../adapters/persistence/knex/migrations/index.js';
-import { DomainError } from '../domain/index.js';
+import { DomainError, type RequestOrigin } from '../domain/index.js';
 import { buildContainer, TOKENS } from './container.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { createLogger, startServer } from './server.js';
@@ -34,12 +35,27 @@ function commandLogger(config: Config) {
   return createLogger({ ...config, logLevel: 'error' });
 }
 
+/**
+ * The audit lines of account commands: JSON on stderr, at `info` like the server's (so LOG_LEVEL
+ * above info drops them), apart from the plain lines on stdout. Written synchronously: the
+ * command may exit right after.
+ */
+function auditLogger(config: Config) {
+  return pino(
+    { level: config.logLevel, base: { service: 'gatehouse' } },
+    pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+/** A command line has no request id and no client address. */
+const CLI_ORIGIN: RequestOrigin = { requestId: null, clientAddress: null };
+
 /** Runs a command against the database, closing the pool whatever happens. */
 async function withDatabase<T>(
   task: (container: ReturnType<typeof buildContainer>, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const container = buildContainer(config, commandLogger(config));
+  const container = buildContainer(config, commandLogger(config), auditLogger(config));
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
     await migrateLatest(knex); // as `serve` does: admin commands work on a fresh database
@@ -133,7 +149,7 @@ program
   .action(async (email: string, options: { admin: boolean; passwordStdin: boolean }) => {
     const password = await newPassword(options.passwordStdin);
     const user = await withDatabase((c) =>
-      c.get(TOKENS.AddUser).execute({ email, password, admin: options.admin }),
+      c.get(TOKENS.AddUser).execute({ email, password, admin: options.admin }, CLI_ORIGIN),
     );
     console.log(`added ${user.email}${user.admin ? ' (admin)' : ''}, public id ${user.publicId}`);
   });

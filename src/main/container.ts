@@ -5,9 +5,12 @@ import type { Logger } from 'pino';
 import { AccessTokenIssuer } from '../application/AccessTokenIssuer.js';
 import { AddUser } from '../application/AddUser.js';
 import { AuthenticateRequest } from '../application/AuthenticateRequest.js';
+import { ChangePassword } from '../application/ChangePassword.js';
+import { ConfirmPassword } from '../application/ConfirmPassword.js';
 import { GetCurrentUser } from '../application/GetCurrentUser.js';
 import { LogIn } from '../application/LogIn.js';
 import { LogOut } from '../application/LogOut.js';
+import { LogOutEverywhere } from '../application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../application/PurgeRevokedTokens.js';
 import { CreateWidget } from '../application/CreateWidget.js';
 import { DeleteWidget } from '../application/DeleteWidget.js';
@@ -78,6 +81,9 @@ export const TOKENS = {
   RegisterUser: token<RegisterUser>('RegisterUser'),
   LogIn: token<LogIn>('LogIn'),
   LogOut: token<LogOut>('LogOut'),
+  LogOutEverywhere: token<LogOutEverywhere>('LogOutEverywhere'),
+  ConfirmPassword: token<ConfirmPassword>('ConfirmPassword'),
+  ChangePassword: token<ChangePassword>('ChangePassword'),
   GetCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
   AuthenticateRequest: token<AuthenticateRequest>('AuthenticateRequest'),
   SetAdmin: token<SetAdmin>('SetAdmin'),
@@ -117,15 +123,16 @@ function passwordHasher(config: Config): PasswordHasher {
 /**
  * The composition root: the only place that knows adapters and use cases together. To swap an
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
+ * Audit lines go to `auditLogger` (the CLI sends them apart from its plain output).
  */
-export function buildContainer(config: Config, logger: Logger): Container {
+export function buildContainer(config: Config, logger: Logger, auditLogger = logger): Container {
   const c = new Container({ defaultScope: 'Singleton' });
 
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(logger);
   c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl, knexLogger(logger)));
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
-  c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(logger));
+  c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(auditLogger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
@@ -190,9 +197,20 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator],
   );
   c.bind(TOKENS.AddUser).toResolvedValue(
-    (users: UserRepository, hasher: PasswordHasher, clock: Clock, ids: IdGenerator) =>
-      new AddUser(users, hasher, clock, ids),
-    [TOKENS.UserRepository, TOKENS.PasswordHasher, TOKENS.Clock, TOKENS.IdGenerator],
+    (
+      users: UserRepository,
+      hasher: PasswordHasher,
+      clock: Clock,
+      ids: IdGenerator,
+      audit: AuditLog,
+    ) => new AddUser(users, hasher, clock, ids, audit),
+    [
+      TOKENS.UserRepository,
+      TOKENS.PasswordHasher,
+      TOKENS.Clock,
+      TOKENS.IdGenerator,
+      TOKENS.AuditLog,
+    ],
   );
   c.bind(TOKENS.RegisterUser).toResolvedValue(
     (addUser: AddUser, issuer: AccessTokenIssuer) => new RegisterUser(addUser, issuer),
@@ -204,17 +222,44 @@ export function buildContainer(config: Config, logger: Logger): Container {
       hasher: PasswordHasher,
       issuer: AccessTokenIssuer,
       failures: AttemptLimiter,
-    ) => new LogIn(users, hasher, issuer, failures),
+      audit: AuditLog,
+    ) => new LogIn(users, hasher, issuer, failures, audit),
     [
       TOKENS.UserRepository,
       TOKENS.PasswordHasher,
       TOKENS.AccessTokenIssuer,
       TOKENS.LoginFailureLimiter,
+      TOKENS.AuditLog,
     ],
   );
   c.bind(TOKENS.LogOut).toResolvedValue(
-    (revoked: RevokedTokens) => new LogOut(revoked),
-    [TOKENS.RevokedTokens],
+    (revoked: RevokedTokens, audit: AuditLog) => new LogOut(revoked, audit),
+    [TOKENS.RevokedTokens, TOKENS.AuditLog],
+  );
+  c.bind(TOKENS.LogOutEverywhere).toResolvedValue(
+    (users: UserRepository, audit: AuditLog) => new LogOutEverywhere(users, audit),
+    [TOKENS.UserRepository, TOKENS.AuditLog],
+  );
+  // The per-account limiter of LogIn: a wrong current password counts like a failed login.
+  c.bind(TOKENS.ConfirmPassword).toResolvedValue(
+    (hasher: PasswordHasher, failures: AttemptLimiter) => new ConfirmPassword(hasher, failures),
+    [TOKENS.PasswordHasher, TOKENS.LoginFailureLimiter],
+  );
+  c.bind(TOKENS.ChangePassword).toResolvedValue(
+    (
+      users: UserRepository,
+      hasher: PasswordHasher,
+      confirm: ConfirmPassword,
+      issuer: AccessTokenIssuer,
+      audit: AuditLog,
+    ) => new ChangePassword(users, hasher, confirm, issuer, audit),
+    [
+      TOKENS.UserRepository,
+      TOKENS.PasswordHasher,
+      TOKENS.ConfirmPassword,
+      TOKENS.AccessTokenIssuer,
+      TOKENS.AuditLog,
+    ],
   );
   c.bind(TOKENS.GetCurrentUser).toResolvedValue(
     (clock: Clock) => new GetCurrentUser(clock),

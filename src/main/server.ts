@@ -49,6 +49,8 @@ export async function startServer(
       registerUser: container.get(TOKENS.RegisterUser),
       logIn: container.get(TOKENS.LogIn),
       logOut: container.get(TOKENS.LogOut),
+      logOutEverywhere: container.get(TOKENS.LogOutEverywhere),
+      changePassword: container.get(TOKENS.ChangePassword),
       getCurrentUser: container.get(TOKENS.GetCurrentUser),
       authenticate: container.get(TOKENS.AuthenticateRequest),
       authRequestLimiter: container.get(TOKENS.AuthRequestLimiter),

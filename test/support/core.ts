@@ -1,9 +1,12 @@
 import { AccessTokenIssuer } from '../../src/application/AccessTokenIssuer.js';
 import { AddUser } from '../../src/application/AddUser.js';
 import { AuthenticateRequest } from '../../src/application/AuthenticateRequest.js';
+import { ChangePassword } from '../../src/application/ChangePassword.js';
+import { ConfirmPassword } from '../../src/application/ConfirmPassword.js';
 import { GetCurrentUser } from '../../src/application/GetCurrentUser.js';
 import { LogIn } from '../../src/application/LogIn.js';
 import { LogOut } from '../../src/application/LogOut.js';
+import { LogOutEverywhere } from '../../src/application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
 import { SetAdmin } from '../../src/application/SetAdmin.js';
@@ -20,11 +23,15 @@ import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
 import { InMemorySessionLookup } from './fakes/InMemorySessionLookup.js';
 import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
+import { RecordingAuditLog } from './fakes/RecordingAuditLog.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
+import type { RequestOrigin } from '../../src/domain/index.js';
 
 export const TOKEN_TTL_SECONDS = 900;
 export const LOGIN_MAX_FAILURES = 3;
 export const LOGIN_WINDOW_SECONDS = 900;
+/** Where core tests' requests come from, as the audit trail records it. */
+export const TEST_ORIGIN: RequestOrigin = { requestId: 'request-1', clientAddress: '192.0.2.1' };
 
 /** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
 export function buildCore() {
@@ -35,9 +42,11 @@ export function buildCore() {
   const hasher = new FakePasswordHasher();
   const tokens = new FakeTokenService(clock);
   const ids = new SequentialIdGenerator();
+  const audit = new RecordingAuditLog();
   const issuer = new AccessTokenIssuer(tokens, clock, ids, TOKEN_TTL_SECONDS);
-  const addUser = new AddUser(users, hasher, clock, ids);
+  const addUser = new AddUser(users, hasher, clock, ids, audit);
   const loginFailures = new InMemoryAttemptLimiter(clock, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
+  const confirmPassword = new ConfirmPassword(hasher, loginFailures);
   return {
     clock,
     users,
@@ -45,10 +54,14 @@ export function buildCore() {
     widgets,
     hasher,
     tokens,
+    audit,
+    loginFailures,
     addUser,
     registerUser: new RegisterUser(addUser, issuer),
-    logIn: new LogIn(users, hasher, issuer, loginFailures),
-    logOut: new LogOut(revoked),
+    logIn: new LogIn(users, hasher, issuer, loginFailures, audit),
+    logOut: new LogOut(revoked, audit),
+    logOutEverywhere: new LogOutEverywhere(users, audit),
+    changePassword: new ChangePassword(users, hasher, confirmPassword, issuer, audit),
     authenticate: new AuthenticateRequest(tokens, new InMemorySessionLookup(users, revoked)),
     getCurrentUser: new GetCurrentUser(clock),
     setAdmin: new SetAdmin(users),
@@ -67,8 +80,8 @@ export type Core = ReturnType<typeof buildCore>;
 export async function buildCoreWithActors() {
   const core = buildCore();
   const actorFor = async (email: string, admin: boolean) => {
-    await core.addUser.execute({ email, password: 'password1', admin });
-    const { accessToken } = await core.logIn.execute({ email, password: 'password1' });
+    await core.addUser.execute({ email, password: 'password1', admin }, TEST_ORIGIN);
+    const { accessToken } = await core.logIn.execute({ email, password: 'password1' }, TEST_ORIGIN);
     return core.authenticate.execute(accessToken);
   };
   return {

@@ -1,22 +1,26 @@
 import type { Router } from '@koa/router';
 import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
 import type { IssuedToken } from '../../application/AccessTokenIssuer.js';
+import type { ChangePassword } from '../../application/ChangePassword.js';
 import type { GetCurrentUser } from '../../application/GetCurrentUser.js';
 import type { LogIn } from '../../application/LogIn.js';
 import type { LogOut } from '../../application/LogOut.js';
+import type { LogOutEverywhere } from '../../application/LogOutEverywhere.js';
 import type { RegisterUser } from '../../application/RegisterUser.js';
 import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain/index.js';
 import { actorOf, authenticated, limitPerClient } from './authentication.js';
 import { requestBody } from './body.js';
-import type { GatehouseContext, GatehouseState } from './context.js';
+import { originOf, type GatehouseContext, type GatehouseState } from './context.js';
 import { presentUser } from './presentation.js';
-import { credentialsSchema } from './schemas.js';
+import { credentialsSchema, passwordChangeSchema } from './schemas.js';
 import { validator } from './validation.js';
 
 export interface AuthUseCases {
   registerUser: RegisterUser;
   logIn: LogIn;
   logOut: LogOut;
+  logOutEverywhere: LogOutEverywhere;
+  changePassword: ChangePassword;
   getCurrentUser: GetCurrentUser;
   authenticate: AuthenticateRequest;
   /** Login and register requests per client address. */
@@ -29,6 +33,8 @@ const registration = validator(credentialsSchema, {
 });
 // On login only the email's form is checked; the password policy is a register-time rule.
 const login = validator(credentialsSchema, { email: emailProblem });
+// A missing `current_password` is a 400 like login's missing `password`; a wrong one is a 401.
+const passwordChange = validator(passwordChangeSchema, { new_password: passwordProblem });
 
 function sendToken(ctx: GatehouseContext, status: number, message: string, issued: IssuedToken) {
   ctx.status = status;
@@ -48,12 +54,13 @@ export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseC
   const throttle = limitPerClient(useCases.authRequestLimiter);
 
   router.post('/api/v1/auth/register', throttle, requestBody, async (ctx) => {
-    const issued = await useCases.registerUser.execute(registration(ctx.request.body));
+    const body = registration(ctx.request.body);
+    const issued = await useCases.registerUser.execute(body, originOf(ctx));
     sendToken(ctx, 201, 'successfully registered', issued);
   });
 
   router.post('/api/v1/auth/login', throttle, requestBody, async (ctx) => {
-    const issued = await useCases.logIn.execute(login(ctx.request.body));
+    const issued = await useCases.logIn.execute(login(ctx.request.body), originOf(ctx));
     sendToken(ctx, 200, 'successfully logged in', issued);
   });
 
@@ -64,7 +71,22 @@ export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseC
   });
 
   router.post('/api/v1/auth/logout', requireToken, async (ctx) => {
-    await useCases.logOut.execute(actorOf(ctx));
+    await useCases.logOut.execute(actorOf(ctx), originOf(ctx));
     ctx.body = { status: 'success', message: 'successfully logged out' };
+  });
+
+  router.post('/api/v1/auth/logout-all', requireToken, async (ctx) => {
+    await useCases.logOutEverywhere.execute(actorOf(ctx), originOf(ctx));
+    ctx.body = { status: 'success', message: 'successfully logged out everywhere' };
+  });
+
+  router.post('/api/v1/auth/password', requireToken, requestBody, async (ctx) => {
+    const body = passwordChange(ctx.request.body);
+    const issued = await useCases.changePassword.execute(
+      actorOf(ctx),
+      { currentPassword: body.current_password, newPassword: body.new_password },
+      originOf(ctx),
+    );
+    sendToken(ctx, 200, 'password changed', issued);
   });
 }

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { BODY_LIMIT_BYTES } from './body.js';
 import { HTTP_MESSAGES } from './errors.js';
 import { OPENAPI_PATH, UI_ASSET_NAMES, UI_PATH } from './openapiRoutes.js';
-import { credentialsSchema, widgetListQuerySchema, widgetSchema } from './schemas.js';
+import { PASSWORD_MESSAGE } from '../../domain/index.js';
+import {
+  credentialsSchema,
+  passwordChangeSchema,
+  widgetListQuerySchema,
+  widgetSchema,
+} from './schemas.js';
 
 /**
  * The OpenAPI 3.1 document of every route the router registers. Request bodies and parameters
@@ -269,6 +275,7 @@ function parameterSchema(schema: JsonSchema, name: string): JsonSchema {
 function componentSchemas() {
   return {
     Credentials: credentialsSchema,
+    PasswordChange: passwordChangeSchema,
     NewWidget: widgetSchema,
     WidgetUpdate: withoutProperty(widgetSchema, 'name'),
     TokenResponse: tokenResponseSchema,
@@ -433,14 +440,17 @@ function requestBody(name: SchemaName, description: string): Operation['requestB
   };
 }
 
-/** Token required: the bearer scheme, its 401, and the 500/503 of a failed user lookup. */
+/**
+ * Token required: the bearer scheme, its 401 (unless the operation has a 401 of its own, which
+ * must then cover the token failures too), and the 500/503 of a failed user lookup.
+ */
 function secured(operation: Operation): Operation {
   return {
     ...operation,
     security: BEARER,
     responses: {
       ...operation.responses,
-      '401': RESPONSES.unauthorized,
+      '401': operation.responses['401'] ?? RESPONSES.unauthorized,
       '500': RESPONSES.internalError,
       '503': RESPONSES.unavailable,
     },
@@ -465,12 +475,27 @@ function takesBody(operation: Operation): Operation {
   };
 }
 
+/**
+ * The 401 of a route that also checks the user's password: a token failure (with its challenge)
+ * or `message` for a wrong password (no challenge, as login's), so the header is not required.
+ */
+function tokenOrPasswordRefused(message: string): Response {
+  const { wwwAuthenticate } = HEADERS;
+  return errorResponse(
+    `A token refused as in every secured route (with \`WWW-Authenticate\`), or \`${message}\` ` +
+      'for a wrong password (without it)',
+    message,
+    { 'WWW-Authenticate': { ...wwwAuthenticate, required: false } },
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Operations
 
 const EMAIL_RULE =
   '`email`: trimmed and lower-cased, at most 254 characters, an ASCII `local@domain` with a dotted domain.';
-const PASSWORD_RULE = '`password`: at least 8 characters and at most 72 bytes in UTF-8.';
+const PASSWORD_LENGTHS = 'at least 8 characters and at most 72 bytes in UTF-8.';
+const PASSWORD_RULE = `\`password\`: ${PASSWORD_LENGTHS}`;
 const NAME_RULE =
   'Lower-cased, then 1 to 100 of `a-z`, `0-9`, `-` and `_`. Lookups are case-insensitive.';
 const INFO_URL_RULE =
@@ -549,6 +574,49 @@ function authOperations(): OpenApiDocument['paths'] {
           }),
         },
       }),
+    },
+    '/api/v1/auth/logout-all': {
+      post: secured({
+        tags: ['auth'],
+        summary: 'Revoke every token of the user issued until now, this one included',
+        description:
+          'No body needed. Every instance refuses those tokens from the next request on ' +
+          '(`Token blacklisted. Please log in again.`); log in again for a new one.',
+        operationId: 'logoutAll',
+        responses: {
+          '200': jsonResponse('Logged out everywhere', ref('Message'), {
+            example: { status: 'success', message: 'successfully logged out everywhere' },
+          }),
+        },
+      }),
+    },
+    '/api/v1/auth/password': {
+      post: secured(
+        takesBody({
+          tags: ['auth'],
+          summary: 'Change the password, ending every other session',
+          description:
+            'Answers a fresh token. Every other token of the user issued before the change, in ' +
+            'the same second too, is refused from then on (`Token blacklisted. Please log in ' +
+            'again.`). A wrong `current_password` counts towards the per-account limit of ' +
+            'failed logins.',
+          operationId: 'changePassword',
+          requestBody: requestBody(
+            'PasswordChange',
+            `\`current_password\`: required. \`new_password\`: ${PASSWORD_LENGTHS}`,
+          ),
+          responses: {
+            '200': tokenResponse('Changed: a fresh token', 'password changed'),
+            '400': validationFailed({ new_password: PASSWORD_MESSAGE }, BAD_BODY),
+            '401': tokenOrPasswordRefused('password does not match'),
+            '429': errorResponse(
+              'Too many failed logins or password confirmations for the account',
+              'Too many attempts. Try again later.',
+              { 'Retry-After': HEADERS.retryAfter },
+            ),
+          },
+        }),
+      ),
     },
   };
 }

@@ -21,6 +21,20 @@ export const credentialsSchema: JSONSchemaType<Credentials> = {
   required: ['email', 'password'],
 };
 
+export interface PasswordChange {
+  current_password: string;
+  new_password: string;
+}
+
+export const passwordChangeSchema: JSONSchemaType<PasswordChange> = {
+  type: 'object',
+  properties: {
+    current_password: { type: 'string', examples: ['correct horse battery'] },
+    new_password: { type: 'string', examples: ['battery staple horse'] },
+  },
+  required: ['current_password', 'new_password'],
+};
+
 export interface WidgetBody {
   name: string;
   info_url: string;

@@ -3,6 +3,9 @@ import { tokenError, type AccessTokenClaims } from '../../domain/index.js';
 /** RFC 9068 access-token type, so no other JWT signed with the same key passes as one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
+/** The user's token generation at issue (a private claim; see AccessTokenClaims.generation). */
+const GENERATION_CLAIM = 'gen';
+
 /** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
 const MAX_TOKEN_ID_LENGTH = 64;
 
@@ -20,6 +23,7 @@ export function accessTokenPayload(
 ): Record<string, unknown> {
   return {
     admin: claims.admin,
+    [GENERATION_CLAIM]: claims.generation,
     sub: claims.subject,
     iat: claims.issuedAt,
     exp: claims.expiresAt,
@@ -38,6 +42,15 @@ export function isAccessTokenTyp(typ: unknown): boolean {
 
 function isWholeSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/**
+ * `gen` as a generation: a token issued before the claim existed has none and counts as 0;
+ * anything but a non-negative safe integer makes the token invalid (null).
+ */
+function generationOf(value: unknown): number | null {
+  if (value === undefined) return 0;
+  return isWholeSeconds(value) && value >= 0 ? value : null;
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -63,7 +76,9 @@ export function claimsFromPayload(
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw tokenError('TOKEN_INVALID');
   }
-  const { sub, jti, iat, exp, nbf, admin, iss, aud } = payload as Record<string, unknown>;
+  const claims = payload as Record<string, unknown>;
+  const { sub, jti, iat, exp, nbf, admin, iss, aud } = claims;
+  const generation = generationOf(claims[GENERATION_CLAIM]);
   const latestStart = nowSeconds + rules.toleranceSeconds;
   if (
     iss !== rules.issuer ||
@@ -72,6 +87,7 @@ export function claimsFromPayload(
     !isNonEmptyString(jti) ||
     jti.length > MAX_TOKEN_ID_LENGTH ||
     typeof admin !== 'boolean' ||
+    generation === null ||
     !isWholeSeconds(iat) ||
     !isWholeSeconds(exp) ||
     iat > latestStart ||
@@ -80,5 +96,5 @@ export function claimsFromPayload(
     throw tokenError('TOKEN_INVALID');
   }
   if (exp <= nowSeconds) throw tokenError('TOKEN_EXPIRED');
-  return { subject: sub, admin, issuedAt: iat, expiresAt: exp, tokenId: jti };
+  return { subject: sub, admin, issuedAt: iat, expiresAt: exp, tokenId: jti, generation };
 }

@@ -37,6 +37,7 @@ describe('Hs256TokenService', () => {
       issuedAt: NOW,
       expiresAt: NOW + TTL,
       tokenId: 'token-1',
+      generation: 0,
       ...overrides,
     };
   }
@@ -51,6 +52,7 @@ describe('Hs256TokenService', () => {
       jti: 'token-1',
       iss: 'gatehouse',
       aud: 'gatehouse-api',
+      gen: 0,
       ...overrides,
     };
   }
@@ -291,5 +293,25 @@ describe('Hs256TokenService', () => {
       const token = await service.sign(claims());
       await invalid(`${Buffer.from('{not json').toString('base64url')}.${token.split('.')[1]}.x`);
     });
+  });
+  describe('token generation (gen)', () => {
+    it('signs the generation as `gen` and verifies it back', async () => {
+      const token = await service.sign(claims({ generation: 7 }));
+      const body: unknown = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      expect(body).to.deep.equal(payload({ gen: 7 }));
+      expect((await service.verify(token)).generation).to.equal(7);
+    });
+
+    it('reads a token without `gen` (issued before the claim existed) as generation 0', async () => {
+      const older = payload();
+      delete older.gen;
+      expect(await service.verify(await craft(older))).to.deep.equal(claims({ generation: 0 }));
+    });
+
+    for (const gen of [-1, 1.5, '1', null, true, [1], Number.MAX_SAFE_INTEGER + 1]) {
+      it(`rejects gen ${JSON.stringify(gen)}: not a non-negative safe integer`, async () => {
+        await invalid(craft(payload({ gen })));
+      });
+    }
   });
 });

@@ -34,6 +34,7 @@ const claims = (overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims =
   issuedAt: NOW,
   expiresAt: NOW + TTL,
   tokenId: 'token-1',
+  generation: 0,
   ...overrides,
 });
 
@@ -45,6 +46,7 @@ const payload = (overrides: Record<string, unknown> = {}): JWTPayload => ({
   jti: 'token-1',
   iss: 'gatehouse',
   aud: 'gatehouse-api',
+  gen: 0,
   ...overrides,
 });
 

@@ -370,6 +370,40 @@ describe('gatehouse CLI', function () {
       }
     });
 
+    it('add-user writes its audit line (register, no request id or address) as JSON on stderr at LOG_LEVEL info, stdout unchanged', async function () {
+      const { url, knex } = db();
+      const run = await gatehouse(['add-user', 'carol@example.com', '--password-stdin'], {
+        env: cliEnv(url, { LOG_LEVEL: 'info' }),
+        stdin: 'carol-secret-password',
+      });
+      const row = await userRow(knex, 'carol@example.com');
+      expect(run.code, shown(run)).to.equal(0);
+      expect(lines(run.stdout)).to.deep.equal([
+        `added carol@example.com, public id ${row.public_id}`,
+      ]);
+      const logged = lines(run.stderr).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged, shown(run)).to.have.length(1);
+      expect(logged[0]).to.deep.include({
+        level: 30,
+        msg: 'audit',
+        audit: true,
+        event: 'register',
+        public_id: row.public_id,
+        ip: null,
+        requestId: null,
+      });
+      expect(run.stderr).to.not.include('carol-secret-password');
+      expect(run.stderr).to.not.include(row.password_hash);
+
+      // Above info (as the tests run, silent), nothing is written.
+      const quiet = await gatehouse(['add-user', 'dave@example.com', '--password-stdin'], {
+        env: cliEnv(url, { LOG_LEVEL: 'warn' }),
+        stdin: 'dave-secret-password',
+      });
+      const dave = await userRow(knex, 'dave@example.com');
+      expectSuccess(quiet, [`added dave@example.com, public id ${dave.public_id}`]);
+    });
+
     it('add-user refuses an address already registered, in one line naming it, and adds nothing', async function () {
       const { url, knex } = db();
       await migrateLatest(knex);

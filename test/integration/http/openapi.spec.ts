@@ -19,6 +19,7 @@ import {
 } from '../../../src/adapters/http/openapi.js';
 import {
   credentialsSchema,
+  passwordChangeSchema,
   widgetListQuerySchema,
   widgetSchema,
 } from '../../../src/adapters/http/schemas.js';
@@ -216,6 +217,13 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         },
         required: ['info_url', 'deadline'],
       });
+      expect(served.components.schemas.PasswordChange).to.deep.equal(passwordChangeSchema);
+      expect(served.paths['/api/v1/auth/password']?.post?.requestBody?.content).to.deep.equal({
+        'application/json': { schema: { $ref: '#/components/schemas/PasswordChange' } },
+        'application/x-www-form-urlencoded': {
+          schema: { $ref: '#/components/schemas/PasswordChange' },
+        },
+      });
       for (const path of ['/api/v1/auth/register', '/api/v1/auth/login']) {
         const body = served.paths[path]?.post?.requestBody;
         expect(body?.required, path).to.equal(true);
@@ -261,6 +269,8 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       const secured = [
         'GET /api/v1/auth/user',
         'POST /api/v1/auth/logout',
+        'POST /api/v1/auth/logout-all',
+        'POST /api/v1/auth/password',
         'GET /api/v1/widgets',
         'POST /api/v1/widgets',
         'GET /api/v1/widgets/{name}',
@@ -354,6 +364,27 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       ]);
       expect(statuses('/api/v1/auth/user', 'get')).to.have.members(['200', '401', '500', '503']);
       expect(statuses('/api/v1/auth/logout', 'post')).to.have.members(['200', '401', '500', '503']);
+      expect(statuses('/api/v1/auth/logout-all', 'post')).to.have.members([
+        '200',
+        '401',
+        '500',
+        '503',
+      ]);
+      expect(statuses('/api/v1/auth/password', 'post')).to.have.members([
+        '200',
+        '400',
+        '401',
+        '413',
+        '415',
+        '429',
+        '500',
+        '503',
+      ]);
+      const password = served.paths['/api/v1/auth/password']?.post?.responses ?? {};
+      expect(password['200']?.headers).to.have.keys('Cache-Control', 'Pragma');
+      expect(password['429']?.headers).to.have.keys('Retry-After');
+      // Its 401 is a token failure (challenged) or a wrong current password (not): optional.
+      expect(password['401']?.headers?.['WWW-Authenticate']?.required).to.equal(false);
       const user = served.paths['/api/v1/auth/user']?.get?.responses ?? {};
       expect(user['200']?.headers).to.have.keys('Cache-Control');
     });
@@ -373,6 +404,9 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       for (const where of [
         'POST /api/v1/auth/register 201 Cache-Control',
         'POST /api/v1/auth/login 200 Pragma',
+        'POST /api/v1/auth/password 200 Cache-Control',
+        'POST /api/v1/auth/password 200 Pragma',
+        'POST /api/v1/auth/password 429 Retry-After',
         'POST /api/v1/auth/login 429 Retry-After',
         'GET /api/v1/auth/user 200 Cache-Control',
         'GET /api/v1/auth/user 401 WWW-Authenticate',

@@ -120,6 +120,42 @@ describeEachDatabase('migrations', function (db) {
       expect(await knex('widgets').delete()).to.equal(2);
     });
   });
+
+  describe('the token generation', function () {
+    const GENERATION = '20261203000000_token_generation';
+
+    it('starts existing users at generation 0, and rolls back to the users table as it was', async function () {
+      const knex = db.knex();
+      // The last migration: one step down undoes it alone.
+      expect(allMigrations.at(-1)).to.equal(GENERATION);
+      await knex.migrate.down({ migrationSource });
+      expect(await knex.schema.hasColumn('users', 'token_generation')).to.equal(false);
+      await knex('users').insert({
+        public_id: randomUUID(),
+        email: 'before@example.com',
+        password_hash: 'not-a-hash',
+        admin: false,
+        registered_on: new Date(),
+      });
+
+      expect(await migrateLatest(knex)).to.deep.equal([GENERATION]);
+      expect(await knex('users').pluck('token_generation')).to.deep.equal([0]);
+
+      await knex.migrate.down({ migrationSource });
+      expect(await knex.schema.hasColumn('users', 'token_generation')).to.equal(false);
+      expect(await knex('users').pluck('email')).to.deep.equal(['before@example.com']);
+      // The case-insensitive unique index on email survived the column's removal.
+      await expect(
+        knex('users').insert({
+          public_id: randomUUID(),
+          email: 'BEFORE@example.com',
+          password_hash: 'not-a-hash',
+          admin: false,
+          registered_on: new Date(),
+        }),
+      ).to.be.rejected;
+    });
+  });
 });
 
 async function triggersOn(knex: Knex, table: string): Promise<string[]> {

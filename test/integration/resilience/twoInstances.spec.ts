@@ -62,6 +62,29 @@ describeEachDatabase('two instances on one database', (db) => {
     }
   });
 
+  it('a password change or a logout everywhere on one instance is honoured at once by the other', async function () {
+    const registered = await register(0, '10.4.0.1', 'carol@example.com');
+    const before = registered.json.access_token as string;
+    expect((await on(1, 'GET', '/api/v1/auth/user', { token: before })).status).to.equal(200);
+
+    const changed = await on(0, 'POST', '/api/v1/auth/password', {
+      token: before,
+      json: { current_password: 'password1', new_password: 'password2' },
+    });
+    expect(changed.status).to.equal(200);
+    const fresh = changed.json.access_token as string;
+    const refused = await on(1, 'GET', '/api/v1/auth/user', { token: before });
+    expect([refused.status, refused.json]).to.deep.equal([
+      401,
+      { status: 'fail', message: REVOKED },
+    ]);
+    expect((await on(1, 'GET', '/api/v1/auth/user', { token: fresh })).status).to.equal(200);
+
+    expect((await on(1, 'POST', '/api/v1/auth/logout-all', { token: fresh })).status).to.equal(200);
+    const after = await on(0, 'GET', '/api/v1/auth/user', { token: fresh });
+    expect([after.status, after.json]).to.deep.equal([401, { status: 'fail', message: REVOKED }]);
+  });
+
   it('failed logins for one account, split across the instances, reach the limit together', async function () {
     expect((await register(0, '10.2.0.1', 'victim@example.com')).status).to.equal(201);
     // A new client address each time: only the per-account limit is in play.

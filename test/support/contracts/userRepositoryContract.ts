@@ -10,6 +10,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     passwordHash: '$2b$04$abcdefghijklmnopqrstuuO5Fx0qPb1U1H9q0s2u3w4y5A6C7E8G',
     admin: false,
     registeredOn: new Date('2026-03-01T12:34:56.789Z'),
+    tokenGeneration: 0,
     ...overrides,
   };
 }
@@ -116,16 +117,88 @@ export function userRepositoryContract(makeRepo: () => UserRepository): void {
     expect(await repo.setAdmin(randomUUID(), true)).to.equal(false);
   });
 
-  it('replaces the password hash of that user only', async function () {
+  it('upgrades the password hash of that user only, while it is still the expected one', async function () {
     const target = aUser({ email: 'target@example.com' });
     const bystander = aUser({ email: 'bystander@example.com' });
     await repo.add(target);
     await repo.add(bystander);
-    await repo.setPasswordHash(target.publicId, '$argon2id$v=19$new');
+    expect(
+      await repo.upgradePasswordHash(target.publicId, target.passwordHash, '$argon2id$v=19$new'),
+    ).to.equal(true);
     expect(await repo.findByPublicId(target.publicId)).to.deep.equal({
       ...target,
       passwordHash: '$argon2id$v=19$new',
     });
     expect(await repo.findByPublicId(bystander.publicId)).to.deep.equal(bystander);
+  });
+
+  it('leaves a password hash that changed meanwhile alone on upgrade, and says so', async function () {
+    const user = aUser();
+    await repo.add(user);
+    await repo.changePassword(user.publicId, '$2b$04$changed');
+    expect(
+      await repo.upgradePasswordHash(user.publicId, user.passwordHash, '$argon2id$v=19$stale'),
+    ).to.equal(false);
+    expect((await repo.findByPublicId(user.publicId))?.passwordHash).to.equal('$2b$04$changed');
+    expect(await repo.upgradePasswordHash(randomUUID(), 'x', 'y')).to.equal(false);
+  });
+
+  it('starts a user at the token generation it was added with, and keeps it', async function () {
+    const fresh = aUser({ email: 'fresh@example.com' });
+    const carried = aUser({ email: 'carried@example.com', tokenGeneration: 41 });
+    await repo.add(fresh);
+    await repo.add(carried);
+    expect((await repo.findByPublicId(fresh.publicId))?.tokenGeneration).to.equal(0);
+    expect((await repo.findByEmail(carried.email))?.tokenGeneration).to.equal(41);
+  });
+
+  it('advances the token generation of that user only, returning the new value', async function () {
+    const target = aUser({ email: 'target@example.com' });
+    const bystander = aUser({ email: 'bystander@example.com' });
+    await repo.add(target);
+    await repo.add(bystander);
+    expect(await repo.advanceTokenGeneration(target.publicId)).to.equal(1);
+    expect(await repo.advanceTokenGeneration(target.publicId)).to.equal(2);
+    expect(await repo.findByPublicId(target.publicId)).to.deep.equal({
+      ...target,
+      tokenGeneration: 2,
+    });
+    expect(await repo.findByPublicId(bystander.publicId)).to.deep.equal(bystander);
+  });
+
+  it('changes the password and advances the generation together, for that user only', async function () {
+    const target = aUser({ email: 'target@example.com', tokenGeneration: 4 });
+    const bystander = aUser({ email: 'bystander@example.com' });
+    await repo.add(target);
+    await repo.add(bystander);
+    expect(await repo.changePassword(target.publicId, '$2b$04$new')).to.equal(5);
+    expect(await repo.findByEmail(target.email)).to.deep.equal({
+      ...target,
+      passwordHash: '$2b$04$new',
+      tokenGeneration: 5,
+    });
+    expect(await repo.findByPublicId(bystander.publicId)).to.deep.equal(bystander);
+  });
+
+  it('answers null when advancing the generation or changing the password of an unknown user', async function () {
+    await repo.add(aUser());
+    expect(await repo.advanceTokenGeneration(randomUUID())).to.equal(null);
+    expect(await repo.changePassword(randomUUID(), '$2b$04$new')).to.equal(null);
+  });
+
+  it('loses no advance among 20 concurrent ones: each returns a different generation', async function () {
+    const user = aUser();
+    await repo.add(user);
+    const generations = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? repo.advanceTokenGeneration(user.publicId)
+          : repo.changePassword(user.publicId, `$2b$04$hash-${i}`),
+      ),
+    );
+    expect([...generations].sort((a, b) => Number(a) - Number(b))).to.deep.equal(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect((await repo.findByPublicId(user.publicId))?.tokenGeneration).to.equal(20);
   });
 }

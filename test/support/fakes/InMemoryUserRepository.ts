@@ -27,9 +27,28 @@ export class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
-  async setPasswordHash(publicId: string, passwordHash: string): Promise<void> {
+  async upgradePasswordHash(publicId: string, current: string, next: string): Promise<boolean> {
     const found = this.byId.get(publicId);
-    if (found) this.byId.set(publicId, { ...found, passwordHash });
+    if (found?.passwordHash !== current) return false;
+    this.byId.set(publicId, { ...found, passwordHash: next });
+    return true;
+  }
+
+  async changePassword(publicId: string, passwordHash: string): Promise<number | null> {
+    return this.advance(publicId, { passwordHash });
+  }
+
+  async advanceTokenGeneration(publicId: string): Promise<number | null> {
+    return this.advance(publicId, {});
+  }
+
+  /** Synchronous between reading and writing, so as atomic as the database's UPDATE. */
+  private advance(publicId: string, changes: Partial<User>): number | null {
+    const found = this.byId.get(publicId);
+    if (!found) return null;
+    const tokenGeneration = found.tokenGeneration + 1;
+    this.byId.set(publicId, { ...found, ...changes, tokenGeneration });
+    return tokenGeneration;
   }
 
   /** Test helper: simulates a user deleted from the database behind the service's back. */

@@ -1,14 +1,20 @@
 import { expect } from '../../support/chai.js';
-import { buildCore, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
+import { buildCore, TEST_ORIGIN, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function loggedIn(admin = false): Promise<{ core: Core; token: string }> {
   const core = buildCore();
-  await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin });
-  const { accessToken } = await core.logIn.execute({
-    email: 'alice@example.com',
-    password: 'password1',
-  });
+  await core.addUser.execute(
+    { email: 'alice@example.com', password: 'password1', admin },
+    TEST_ORIGIN,
+  );
+  const { accessToken } = await core.logIn.execute(
+    {
+      email: 'alice@example.com',
+      password: 'password1',
+    },
+    TEST_ORIGIN,
+  );
   return { core, token: accessToken };
 }
 
@@ -48,7 +54,7 @@ describe('AuthenticateRequest', () => {
 
   it('rejects a revoked token', async () => {
     const { core, token } = await loggedIn();
-    await core.logOut.execute(await core.authenticate.execute(token));
+    await core.logOut.execute(await core.authenticate.execute(token), TEST_ORIGIN);
     await expectDomainError(
       core.authenticate.execute(token),
       'TOKEN_REVOKED',
@@ -72,5 +78,34 @@ describe('AuthenticateRequest', () => {
     const actor = await core.authenticate.execute(token);
     expect(core.tokens.claimsOf(token).admin).to.equal(true);
     expect(actor.user.admin).to.equal(false);
+  });
+
+  it("refuses a token of a generation older than the user's as blacklisted", async () => {
+    const { core, token } = await loggedIn();
+    const { subject } = core.tokens.claimsOf(token);
+    await core.users.advanceTokenGeneration(subject);
+    await expectDomainError(
+      core.authenticate.execute(token),
+      'TOKEN_REVOKED',
+      'Token blacklisted. Please log in again.',
+    );
+  });
+
+  it("accepts a token of the user's current generation, and of a later one", async () => {
+    const { core } = await loggedIn();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.advanceTokenGeneration(alice!.publicId);
+    const current = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    expect(core.tokens.claimsOf(current.accessToken).generation).to.equal(1);
+    await core.authenticate.execute(current.accessToken);
+    const later = await core.tokens.sign({
+      ...core.tokens.claimsOf(current.accessToken),
+      tokenId: 'later',
+      generation: 2,
+    });
+    expect((await core.authenticate.execute(later)).token.generation).to.equal(2);
   });
 });

@@ -1,13 +1,21 @@
 import { ConfirmPassword } from '../../../src/application/ConfirmPassword.js';
 import type { User } from '../../../src/domain/index.js';
 import { expect } from '../../support/chai.js';
-import { buildCore, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS } from '../../support/core.js';
+import {
+  buildCore,
+  LOGIN_MAX_FAILURES,
+  LOGIN_WINDOW_SECONDS,
+  TEST_ORIGIN,
+} from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 import { InMemoryAttemptLimiter } from '../../support/fakes/InMemoryAttemptLimiter.js';
 
 async function aliceWithConfirm() {
   const core = buildCore();
-  await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin: false });
+  await core.addUser.execute(
+    { email: 'alice@example.com', password: 'password1', admin: false },
+    TEST_ORIGIN,
+  );
   const alice = (await core.users.findByEmail('alice@example.com')) as User;
   const failures = new InMemoryAttemptLimiter(core.clock, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
   core.hasher.verifications = 0;

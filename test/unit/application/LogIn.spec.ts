@@ -5,13 +5,17 @@ import {
   buildCore,
   LOGIN_MAX_FAILURES,
   LOGIN_WINDOW_SECONDS,
+  TEST_ORIGIN,
   type Core,
 } from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function withAlice(): Promise<Core> {
   const core = buildCore();
-  await core.addUser.execute({ email: 'alice@example.com', password: 'password1', admin: false });
+  await core.addUser.execute(
+    { email: 'alice@example.com', password: 'password1', admin: false },
+    TEST_ORIGIN,
+  );
   core.hasher.verifications = 0;
   return core;
 }
@@ -19,7 +23,10 @@ async function withAlice(): Promise<Core> {
 describe('LogIn', () => {
   it('returns a token for the right password, with the email in any case', async () => {
     const core = await withAlice();
-    const issued = await core.logIn.execute({ email: ' ALICE@example.com', password: 'password1' });
+    const issued = await core.logIn.execute(
+      { email: ' ALICE@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
     const claims = core.tokens.claimsOf(issued.accessToken);
     const alice = await core.users.findByEmail('alice@example.com');
     expect(claims.subject).to.equal(alice?.publicId);
@@ -28,7 +35,7 @@ describe('LogIn', () => {
   it('refuses a wrong password with one password verification', async () => {
     const core = await withAlice();
     await expectDomainError(
-      core.logIn.execute({ email: 'alice@example.com', password: 'password2' }),
+      core.logIn.execute({ email: 'alice@example.com', password: 'password2' }, TEST_ORIGIN),
       'BAD_CREDENTIALS',
       'email or password does not match',
     );
@@ -38,7 +45,7 @@ describe('LogIn', () => {
   it('refuses an unknown email with the same message and the same single verification', async () => {
     const core = await withAlice();
     await expectDomainError(
-      core.logIn.execute({ email: 'nobody@example.com', password: 'password1' }),
+      core.logIn.execute({ email: 'nobody@example.com', password: 'password1' }, TEST_ORIGIN),
       'BAD_CREDENTIALS',
       'email or password does not match',
     );
@@ -48,7 +55,7 @@ describe('LogIn', () => {
   it('does not apply the register-time password policy', async () => {
     const core = await withAlice();
     await expectDomainError(
-      core.logIn.execute({ email: 'alice@example.com', password: 'x' }),
+      core.logIn.execute({ email: 'alice@example.com', password: 'x' }, TEST_ORIGIN),
       'BAD_CREDENTIALS',
       'email or password does not match',
     );
@@ -57,7 +64,7 @@ describe('LogIn', () => {
   it('refuses a malformed email as a validation error', async () => {
     const core = await withAlice();
     await expectDomainError(
-      core.logIn.execute({ email: 'alice', password: 'password1' }),
+      core.logIn.execute({ email: 'alice', password: 'password1' }, TEST_ORIGIN),
       'VALIDATION',
       'Input payload validation failed',
       { email: 'alice is not a valid email' },
@@ -66,8 +73,14 @@ describe('LogIn', () => {
 
   it('issues a different token on each login, even within one second', async () => {
     const core = await withAlice();
-    const first = await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
-    const second = await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    const first = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    const second = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
     expect(first.accessToken).to.not.equal(second.accessToken);
   });
 });
@@ -79,13 +92,13 @@ describe('LogIn brute-force limit', () => {
     const core = await withAlice();
     for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
       await expectDomainError(
-        core.logIn.execute(wrong),
+        core.logIn.execute(wrong, TEST_ORIGIN),
         'BAD_CREDENTIALS',
         BAD_CREDENTIALS_MESSAGE,
       );
     }
     const limited = await expectDomainError(
-      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }),
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN),
       'RATE_LIMITED',
       'Too many attempts. Try again later.',
     );
@@ -93,14 +106,14 @@ describe('LogIn brute-force limit', () => {
 
     core.clock.advanceSeconds(LOGIN_WINDOW_SECONDS - 10);
     const later = await expectDomainError(
-      core.logIn.execute(wrong),
+      core.logIn.execute(wrong, TEST_ORIGIN),
       'RATE_LIMITED',
       'Too many attempts. Try again later.',
     );
     expect(later.details.retryAfterSeconds).to.equal(10);
 
     core.clock.advanceSeconds(10);
-    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
   });
 
   it('counts failures for unknown emails alike, so the limit reveals nothing', async () => {
@@ -108,13 +121,13 @@ describe('LogIn brute-force limit', () => {
     const unknown = { email: 'nobody@example.com', password: 'password1' };
     for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
       await expectDomainError(
-        core.logIn.execute(unknown),
+        core.logIn.execute(unknown, TEST_ORIGIN),
         'BAD_CREDENTIALS',
         BAD_CREDENTIALS_MESSAGE,
       );
     }
     await expectDomainError(
-      core.logIn.execute(unknown),
+      core.logIn.execute(unknown, TEST_ORIGIN),
       'RATE_LIMITED',
       'Too many attempts. Try again later.',
     );
@@ -124,26 +137,26 @@ describe('LogIn brute-force limit', () => {
     const core = await withAlice();
     for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i += 1) {
       await expectDomainError(
-        core.logIn.execute(wrong),
+        core.logIn.execute(wrong, TEST_ORIGIN),
         'BAD_CREDENTIALS',
         BAD_CREDENTIALS_MESSAGE,
       );
     }
-    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
     for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i += 1) {
       await expectDomainError(
-        core.logIn.execute(wrong),
+        core.logIn.execute(wrong, TEST_ORIGIN),
         'BAD_CREDENTIALS',
         BAD_CREDENTIALS_MESSAGE,
       );
     }
-    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
   });
 
   it('checks no more passwords than the limit under a burst of concurrent guesses', async () => {
     const core = await withAlice();
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () => core.logIn.execute(wrong)),
+      Array.from({ length: 10 }, () => core.logIn.execute(wrong, TEST_ORIGIN)),
     );
     const codes = results.map((r) =>
       r.status === 'rejected' ? (r.reason as DomainError).code : 'ok',
@@ -155,15 +168,18 @@ describe('LogIn brute-force limit', () => {
 
   it('limits each account on its own', async () => {
     const core = await withAlice();
-    await core.addUser.execute({ email: 'bob@example.com', password: 'password1', admin: false });
+    await core.addUser.execute(
+      { email: 'bob@example.com', password: 'password1', admin: false },
+      TEST_ORIGIN,
+    );
     for (let i = 0; i < LOGIN_MAX_FAILURES; i += 1) {
       await expectDomainError(
-        core.logIn.execute(wrong),
+        core.logIn.execute(wrong, TEST_ORIGIN),
         'BAD_CREDENTIALS',
         BAD_CREDENTIALS_MESSAGE,
       );
     }
-    await core.logIn.execute({ email: 'bob@example.com', password: 'password1' });
+    await core.logIn.execute({ email: 'bob@example.com', password: 'password1' }, TEST_ORIGIN);
   });
 });
 
@@ -178,9 +194,9 @@ describe('LogIn dummy hash', () => {
       return hash(password);
     };
     const unknown = { email: 'nobody@example.com', password: 'password1' };
-    await expect(core.logIn.execute(unknown)).to.be.rejectedWith('hasher unavailable');
+    await expect(core.logIn.execute(unknown, TEST_ORIGIN)).to.be.rejectedWith('hasher unavailable');
     await expectDomainError(
-      core.logIn.execute(unknown),
+      core.logIn.execute(unknown, TEST_ORIGIN),
       'BAD_CREDENTIALS',
       BAD_CREDENTIALS_MESSAGE,
     );
@@ -191,11 +207,11 @@ describe('LogIn rehashing', () => {
   it('moves a hash of another algorithm or cost to the current one on a successful login', async () => {
     const core = await withAlice();
     const alice = await core.users.findByEmail('alice@example.com');
-    await core.users.setPasswordHash(alice!.publicId, 'legacy:password1');
+    await core.users.upgradePasswordHash(alice!.publicId, alice!.passwordHash, 'legacy:password1');
     core.hasher.verify = async (password, hash) =>
       hash === 'legacy:password1' ? password === 'password1' : hash === `hashed:${password}`;
 
-    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' });
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
     expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
       'hashed:password1',
     );
@@ -204,14 +220,89 @@ describe('LogIn rehashing', () => {
   it('never rehashes on a failed login', async () => {
     const core = await withAlice();
     const alice = await core.users.findByEmail('alice@example.com');
-    await core.users.setPasswordHash(alice!.publicId, 'legacy:password1');
+    await core.users.upgradePasswordHash(alice!.publicId, alice!.passwordHash, 'legacy:password1');
     await expectDomainError(
-      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }),
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN),
       'BAD_CREDENTIALS',
       BAD_CREDENTIALS_MESSAGE,
     );
     expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
       'legacy:password1',
     );
+  });
+
+  it('never brings the old password back when a password change lands during the rehash', async () => {
+    const core = await withAlice();
+    const alice = await core.users.findByEmail('alice@example.com');
+    await core.users.upgradePasswordHash(alice!.publicId, alice!.passwordHash, 'legacy:password1');
+    core.hasher.verify = async (password, hash) =>
+      hash === 'legacy:password1' ? password === 'password1' : hash === `hashed:${password}`;
+    // The change commits after the login verified the old password, before its rehash is stored.
+    const hash = core.hasher.hash.bind(core.hasher);
+    core.hasher.hash = async (password) => {
+      await core.users.changePassword(alice!.publicId, 'hashed:new-password');
+      return hash(password);
+    };
+    const issued = await core.logIn.execute(
+      { email: 'alice@example.com', password: 'password1' },
+      TEST_ORIGIN,
+    );
+    expect((await core.users.findByEmail('alice@example.com'))?.passwordHash).to.equal(
+      'hashed:new-password',
+    );
+    // And the token of that login is of the generation the change left behind.
+    await expectDomainError(
+      core.authenticate.execute(issued.accessToken),
+      'TOKEN_REVOKED',
+      'Token blacklisted. Please log in again.',
+    );
+  });
+});
+
+describe('LogIn audit', () => {
+  it('records login_success with the user and the origin', async () => {
+    const core = await withAlice();
+    core.audit.entries.length = 0;
+    await core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN);
+    const alice = await core.users.findByEmail('alice@example.com');
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'login_success', publicId: alice?.publicId, origin: TEST_ORIGIN },
+    ]);
+  });
+
+  it('records login_failure with the user for a wrong password, and null for an unknown email', async () => {
+    const core = await withAlice();
+    core.audit.entries.length = 0;
+    const alice = await core.users.findByEmail('alice@example.com');
+    for (const email of ['alice@example.com', 'nobody@example.com']) {
+      await expectDomainError(
+        core.logIn.execute({ email, password: 'wrong-one' }, TEST_ORIGIN),
+        'BAD_CREDENTIALS',
+        BAD_CREDENTIALS_MESSAGE,
+      );
+    }
+    expect(core.audit.entries).to.deep.equal([
+      { event: 'login_failure', publicId: alice?.publicId, origin: TEST_ORIGIN },
+      { event: 'login_failure', publicId: null, origin: TEST_ORIGIN },
+    ]);
+  });
+
+  it('records nothing for a refused form or a rate-limited attempt (no password was checked)', async () => {
+    const core = await withAlice();
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
+      await core.loginFailures.consume('alice@example.com');
+    }
+    core.audit.entries.length = 0;
+    await expectDomainError(
+      core.logIn.execute({ email: 'alice@example.com', password: 'password1' }, TEST_ORIGIN),
+      'RATE_LIMITED',
+      'Too many attempts. Try again later.',
+    );
+    await expectDomainError(
+      core.logIn.execute({ email: 'not-an-email', password: 'password1' }, TEST_ORIGIN),
+      'VALIDATION',
+      'Input payload validation failed',
+    );
+    expect(core.audit.entries).to.deep.equal([]);
   });
 });

@@ -9,16 +9,20 @@ export interface UserRow {
   password_hash: string;
   admin: boolean | number;
   registered_on: Date | number;
+  token_generation: number;
 }
 
+/** Every column of a user row, listed once so a new one cannot be forgotten (it would not compile). */
+const USER_ROW: Record<keyof UserRow, true> = {
+  public_id: true,
+  email: true,
+  password_hash: true,
+  admin: true,
+  registered_on: true,
+  token_generation: true,
+};
 /** The columns `toUser` reads. */
-export const USER_COLUMNS = [
-  'public_id',
-  'email',
-  'password_hash',
-  'admin',
-  'registered_on',
-] as const satisfies readonly (keyof UserRow)[];
+export const USER_COLUMNS = Object.keys(USER_ROW) as ReadonlyArray<keyof UserRow>;
 
 export class KnexUserRepository implements UserRepository {
   constructor(private readonly knex: Knex) {}
@@ -30,6 +34,7 @@ export class KnexUserRepository implements UserRepository {
       password_hash: user.passwordHash,
       admin: user.admin,
       registered_on: user.registeredOn,
+      token_generation: user.tokenGeneration,
     };
     try {
       await this.knex('users').insert(row);
@@ -55,8 +60,37 @@ export class KnexUserRepository implements UserRepository {
     return updated > 0;
   }
 
-  async setPasswordHash(publicId: string, passwordHash: string): Promise<void> {
-    await this.users().where({ public_id: publicId }).update({ password_hash: passwordHash });
+  async upgradePasswordHash(publicId: string, current: string, next: string): Promise<boolean> {
+    const updated = await this.users()
+      .where({ public_id: publicId, password_hash: current })
+      .update({ password_hash: next });
+    return updated > 0;
+  }
+
+  changePassword(publicId: string, passwordHash: string): Promise<number | null> {
+    return this.advanceGeneration(publicId, { password_hash: passwordHash });
+  }
+
+  advanceTokenGeneration(publicId: string): Promise<number | null> {
+    return this.advanceGeneration(publicId, {});
+  }
+
+  /**
+   * `UPDATE … SET token_generation = token_generation + 1 … RETURNING token_generation` (SQLite
+   * has RETURNING since 3.35): the increment is the database's, so concurrent calls never lose
+   * one, and the new value comes back from the same statement.
+   */
+  private async advanceGeneration(
+    publicId: string,
+    changes: Partial<Pick<UserRow, 'password_hash'>>,
+  ): Promise<number | null> {
+    const rows: Array<Pick<UserRow, 'token_generation'>> = await this.users()
+      .where({ public_id: publicId })
+      .update({ ...changes, token_generation: this.knex.raw('token_generation + 1') }, [
+        'token_generation',
+      ]);
+    const row = rows[0];
+    return row === undefined ? null : Number(row.token_generation);
   }
 
   private users(): Knex.QueryBuilder<UserRow> {
@@ -71,5 +105,6 @@ export function toUser(row: UserRow): User {
     passwordHash: row.password_hash,
     admin: toBoolean(row.admin),
     registeredOn: toDate(row.registered_on),
+    tokenGeneration: Number(row.token_generation),
   };
 }

@@ -282,6 +282,7 @@ describe('HTTP presentation', () => {
         passwordHash: 'hash',
         admin: false,
         registeredOn: new Date('2020-02-29T21:03:29.500Z'),
+        tokenGeneration: 0,
       };
       const presented = presentUser(user, DAY + 5);
       expect(Object.keys(presented)).to.deep.equal([
