@@ -11,14 +11,16 @@ export interface UserRow {
   registered_on: Date | number;
 }
 
+/** Every column of a user row, listed once so a new one cannot be forgotten (it would not compile). */
+const USER_ROW: Record<keyof UserRow, true> = {
+  public_id: true,
+  email: true,
+  password_hash: true,
+  admin: true,
+  registered_on: true,
+};
 /** The columns `toUser` reads. */
-export const USER_COLUMNS = [
-  'public_id',
-  'email',
-  'password_hash',
-  'admin',
-  'registered_on',
-] as const satisfies readonly (keyof UserRow)[];
+export const USER_COLUMNS = Object.keys(USER_ROW) as ReadonlyArray<keyof UserRow>;
 
 export class KnexUserRepository implements UserRepository {
   constructor(private readonly knex: Knex) {}
