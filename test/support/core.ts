@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../../src/domain/index.js';
 import { AccessTokenIssuer } from '../../src/application/AccessTokenIssuer.js';
 import { AddUser } from '../../src/application/AddUser.js';
 import { AuthenticateRequest } from '../../src/application/AuthenticateRequest.js';
@@ -6,7 +7,12 @@ import { LogIn } from '../../src/application/LogIn.js';
 import { LogOut } from '../../src/application/LogOut.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
-import { SetAdmin } from '../../src/application/SetAdmin.js';
+import { ChangeAdminRights } from '../../src/application/ChangeAdminRights.js';
+import { ConfirmPassword } from '../../src/application/ConfirmPassword.js';
+import { DeleteOwnAccount } from '../../src/application/DeleteOwnAccount.js';
+import { DeleteUser } from '../../src/application/DeleteUser.js';
+import { GetUser } from '../../src/application/GetUser.js';
+import { ListUsers } from '../../src/application/ListUsers.js';
 import { CreateWidget } from '../../src/application/CreateWidget.js';
 import { DeleteWidget } from '../../src/application/DeleteWidget.js';
 import { GetWidget } from '../../src/application/GetWidget.js';
@@ -19,6 +25,7 @@ import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
 import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
+import { RecordingAuditLog } from './fakes/RecordingAuditLog.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
 
 export const TOKEN_TTL_SECONDS = 900;
@@ -28,9 +35,16 @@ export const LOGIN_WINDOW_SECONDS = 900;
 /** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
 export function buildCore() {
   const clock = new FixedClock();
-  const users = new InMemoryUserRepository();
+  // Each store knows the other as a database's foreign key would: a widget's owner must exist,
+  // and a user who owns widgets cannot be removed.
+  const users: InMemoryUserRepository = new InMemoryUserRepository((publicId: string): number =>
+    widgets.countOwnedBy(publicId),
+  );
+  const widgets: InMemoryWidgetRepository = new InMemoryWidgetRepository(
+    (publicId: string): boolean => users.exists(publicId),
+  );
   const revoked = new InMemoryRevokedTokens();
-  const widgets = new InMemoryWidgetRepository();
+  const audit = new RecordingAuditLog();
   const hasher = new FakePasswordHasher();
   const tokens = new FakeTokenService(clock);
   const ids = new SequentialIdGenerator();
@@ -38,6 +52,8 @@ export function buildCore() {
   const addUser = new AddUser(users, hasher, clock, ids);
   const loginFailures = new InMemoryAttemptLimiter(clock, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
   return {
+    audit,
+    loginFailures,
     clock,
     users,
     revoked,
@@ -50,7 +66,11 @@ export function buildCore() {
     logOut: new LogOut(revoked),
     authenticate: new AuthenticateRequest(tokens, revoked, users),
     getCurrentUser: new GetCurrentUser(clock),
-    setAdmin: new SetAdmin(users),
+    changeAdminRights: new ChangeAdminRights(users, audit),
+    deleteUser: new DeleteUser(users, audit),
+    deleteOwnAccount: new DeleteOwnAccount(new ConfirmPassword(hasher, loginFailures), users, audit),
+    getUser: new GetUser(users),
+    listUsers: new ListUsers(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),
     createWidget: new CreateWidget(widgets, clock),
     getWidget: new GetWidget(widgets),
@@ -76,3 +96,6 @@ export async function buildCoreWithActors() {
     user: await actorFor('user@example.com', false),
   };
 }
+
+/** The origin of a request from nowhere in particular (as the command line sends). */
+export const NO_ORIGIN: RequestOrigin = { requestId: null, clientAddress: null };

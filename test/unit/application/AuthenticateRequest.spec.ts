@@ -1,5 +1,6 @@
 import { expect } from '../../support/chai.js';
-import { buildCore, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
+import { OPERATOR } from '../../../src/domain/index.js';
+import { buildCore, NO_ORIGIN, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function loggedIn(admin = false): Promise<{ core: Core; token: string }> {
@@ -68,7 +69,10 @@ describe('AuthenticateRequest', () => {
 
   it('takes admin rights from the database, not from the token', async () => {
     const { core, token } = await loggedIn(true);
-    await core.setAdmin.execute({ email: 'alice@example.com', admin: false });
+    // Another administrator first: the last one cannot be demoted.
+    await core.addUser.execute({ email: 'bob@example.com', password: 'password1', admin: true });
+    const alice = { email: 'alice@example.com' };
+    await core.changeAdminRights.execute(OPERATOR, alice, false, NO_ORIGIN);
     const actor = await core.authenticate.execute(token);
     expect(core.tokens.claimsOf(token).admin).to.equal(true);
     expect(actor.user.admin).to.equal(false);

@@ -3,6 +3,7 @@ import * as usersAndRevokedTokens from './20261124000000_users_and_revoked_token
 import * as widgets from './20261124000100_widgets.js';
 import * as authAttempts from './20261124000200_auth_attempts.js';
 import * as widgetCounts from './20261124000300_widget_counts.js';
+import * as usersListingIndex from './20261203000100_users_listing_index.js';
 
 /** Every migration by name, in order. Add new ones here: no filesystem globbing (tsx and dist/). */
 const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
@@ -10,6 +11,7 @@ const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
   ['20261124000100_widgets', widgets],
   ['20261124000200_auth_attempts', authAttempts],
   ['20261124000300_widget_counts', widgetCounts],
+  ['20261203000100_users_listing_index', usersListingIndex],
 ]);
 
 export const migrationSource: Knex.MigrationSource<string> = {
