@@ -200,20 +200,17 @@ program
       console.log(JSON.stringify(rows));
       return;
     }
+    const header = ['EMAIL', 'PUBLIC ID', 'ADMIN', 'REGISTERED'];
     const table = [
-      ['EMAIL', 'PUBLIC ID', 'ADMIN', 'REGISTERED'],
+      header,
       ...rows.map((row) => [row.email, row.public_id, row.admin ? 'yes' : 'no', row.registered_on]),
     ];
-    const widths = table[0]!.map((_, column) =>
-      Math.max(...table.map((cells) => cells[column]!.length)),
+    const widths = header.map((_, column) =>
+      Math.max(...table.map((cells) => (cells[column] ?? '').length)),
     );
     for (const cells of table) {
-      console.log(
-        cells
-          .map((cell, column) => cell.padEnd(widths[column]!))
-          .join('  ')
-          .trimEnd(),
-      );
+      const padded = cells.map((cell, column) => cell.padEnd(widths[column] ?? 0));
+      console.log(padded.join('  ').trimEnd());
     }
   });
 

@@ -68,7 +68,11 @@ export function buildCore() {
     getCurrentUser: new GetCurrentUser(clock),
     changeAdminRights: new ChangeAdminRights(users, audit),
     deleteUser: new DeleteUser(users, audit),
-    deleteOwnAccount: new DeleteOwnAccount(new ConfirmPassword(hasher, loginFailures), users, audit),
+    deleteOwnAccount: new DeleteOwnAccount(
+      new ConfirmPassword(hasher, loginFailures),
+      users,
+      audit,
+    ),
     getUser: new GetUser(users),
     listUsers: new ListUsers(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),

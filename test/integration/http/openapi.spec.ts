@@ -19,7 +19,7 @@ import {
 } from '../../../src/adapters/http/openapi.js';
 import {
   credentialsSchema,
-  widgetListQuerySchema,
+  pageQuerySchema,
   widgetSchema,
 } from '../../../src/adapters/http/schemas.js';
 import type { PublicJwk } from '../../../src/adapters/security/signingKeys.js';
@@ -243,8 +243,8 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       const withoutNullable = (schema: object) =>
         Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'nullable'));
       expect(parameters.map((parameter) => parameter.schema)).to.deep.equal([
-        withoutNullable(widgetListQuerySchema.properties.page),
-        withoutNullable(widgetListQuerySchema.properties.per_page),
+        withoutNullable(pageQuerySchema.properties.page),
+        withoutNullable(pageQuerySchema.properties.per_page),
       ]);
     });
 
