@@ -18,13 +18,12 @@ import { DeleteWidget } from '../../src/application/DeleteWidget.js';
 import { GetWidget } from '../../src/application/GetWidget.js';
 import { ListWidgets } from '../../src/application/ListWidgets.js';
 import { PutWidget } from '../../src/application/PutWidget.js';
-import { InMemoryWidgetRepository } from './fakes/InMemoryWidgetRepository.js';
 import { InMemoryAttemptLimiter } from './fakes/InMemoryAttemptLimiter.js';
 import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
-import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
+import { inMemoryStores } from './fakes/inMemoryStores.js';
 import { RecordingAuditLog } from './fakes/RecordingAuditLog.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
 
@@ -35,14 +34,7 @@ export const LOGIN_WINDOW_SECONDS = 900;
 /** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
 export function buildCore() {
   const clock = new FixedClock();
-  // Each store knows the other as a database's foreign key would: a widget's owner must exist,
-  // and a user who owns widgets cannot be removed.
-  const users: InMemoryUserRepository = new InMemoryUserRepository((publicId: string): number =>
-    widgets.countOwnedBy(publicId),
-  );
-  const widgets: InMemoryWidgetRepository = new InMemoryWidgetRepository(
-    (publicId: string): boolean => users.exists(publicId),
-  );
+  const { users, widgets } = inMemoryStores();
   const revoked = new InMemoryRevokedTokens();
   const audit = new RecordingAuditLog();
   const hasher = new FakePasswordHasher();

@@ -25,9 +25,9 @@ export interface AccountUseCases {
 const passwordConfirmation = validator(passwordConfirmationSchema);
 const adminRights = validator(adminRightsSchema);
 
-/** The `:publicId` path parameter, as sent. */
+/** The `:public_id` path parameter, as sent. */
 function publicIdParam(ctx: GatehouseContext & { params: Record<string, string | undefined> }) {
-  return ctx.params.publicId ?? '';
+  return ctx.params.public_id ?? '';
 }
 
 /**
@@ -44,7 +44,7 @@ function formBooleans(ctx: GatehouseContext, body: unknown, field: string): unkn
 
 export function addAccountRoutes(router: Router<GatehouseState>, useCases: AccountUseCases): void {
   const requireToken = authenticated(useCases.authenticate);
-  const user = `${USERS_PATH}/:publicId`;
+  const user = `${USERS_PATH}/:public_id`;
 
   router.delete('/api/v1/auth/user', requireToken, requestBody, async (ctx) => {
     const { password } = passwordConfirmation(ctx.request.body);

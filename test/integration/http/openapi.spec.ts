@@ -266,6 +266,11 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         'GET /api/v1/widgets/{name}',
         'PUT /api/v1/widgets/{name}',
         'DELETE /api/v1/widgets/{name}',
+        'DELETE /api/v1/auth/user',
+        'GET /api/v1/users',
+        'GET /api/v1/users/{public_id}',
+        'PATCH /api/v1/users/{public_id}',
+        'DELETE /api/v1/users/{public_id}',
       ];
       for (const [where, operation] of operationsOf(served)) {
         if (secured.includes(where)) {
@@ -275,6 +280,40 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
           expect(operation.security, where).to.equal(undefined);
         }
       }
+    });
+
+    it('lists the contract status codes of the account routes', () => {
+      const statuses = (path: string, method: 'get' | 'patch' | 'delete') =>
+        Object.keys(served.paths[path]?.[method]?.responses ?? {});
+      const admin = ['401', '403', '500', '503'];
+      const user = '/api/v1/users/{public_id}';
+      expect(statuses('/api/v1/auth/user', 'delete')).to.have.members([
+        '204',
+        '400',
+        '401',
+        '409',
+        '413',
+        '415',
+        '429',
+        '500',
+        '503',
+      ]);
+      expect(statuses('/api/v1/users', 'get')).to.have.members(['200', '400', ...admin]);
+      expect(statuses(user, 'get')).to.have.members(['200', '404', ...admin]);
+      expect(statuses(user, 'patch')).to.have.members([
+        '200',
+        '400',
+        '404',
+        '409',
+        '413',
+        '415',
+        ...admin,
+      ]);
+      expect(statuses(user, 'delete')).to.have.members(['204', '404', '409', ...admin]);
+      expect(served.paths['/api/v1/users']?.get?.responses['200']?.headers).to.have.keys(
+        'Link',
+        'Total-Count',
+      );
     });
 
     it('lists the contract status codes of the main routes', () => {
