@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
 import { generateKeyFile } from '../adapters/security/generateKeyFile.js';
 import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
@@ -44,12 +45,22 @@ function commandLogger(config: Config) {
   return createLogger({ ...config, logLevel: 'error' });
 }
 
+/**
+ * The operator's changes to accounts (set-admin, delete-user) go to the audit trail as the
+ * server's do: JSON lines, on standard error here (standard output is the command's answer),
+ * unless LOG_LEVEL is `silent`.
+ */
+function auditLogger(config: Config) {
+  const level = config.logLevel === 'silent' ? 'silent' : 'info';
+  return pino({ level, base: { service: 'gatehouse' } }, pino.destination({ dest: 2, sync: true }));
+}
+
 /** Runs a command against the database, closing the pool whatever happens. */
 async function withDatabase<T>(
   task: (container: ReturnType<typeof buildContainer>, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const container = buildContainer(config, commandLogger(config));
+  const container = buildContainer(config, commandLogger(config), auditLogger(config));
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
     await migrateLatest(knex); // as `serve` does: admin commands work on a fresh database

@@ -119,14 +119,14 @@ function passwordHasher(config: Config): PasswordHasher {
  * The composition root: the only place that knows adapters and use cases together. To swap an
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
  */
-export function buildContainer(config: Config, logger: Logger): Container {
+export function buildContainer(config: Config, logger: Logger, auditLogger = logger): Container {
   const c = new Container({ defaultScope: 'Singleton' });
 
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(logger);
   c.bind(TOKENS.Knex).toResolvedValue(() => createKnex(config.databaseUrl, knexLogger(logger)));
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
-  c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(logger));
+  c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(auditLogger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
