@@ -35,3 +35,38 @@ export function createUser(input: NewUser): User {
 export function emailTaken(email: string): DomainError {
   return new DomainError('CONFLICT', `${email} is already registered`);
 }
+
+export const LAST_ADMINISTRATOR_MESSAGE = 'cannot remove the last administrator';
+
+/**
+ * The CONFLICT of demoting or deleting the only administrator left: once there is one, there is
+ * always one, so the users (and widget writes) stay manageable over HTTP.
+ */
+export function lastAdministrator(): DomainError {
+  return new DomainError('CONFLICT', LAST_ADMINISTRATOR_MESSAGE);
+}
+
+/** The CONFLICT of deleting an account that owns widgets (they would lose their owner). */
+export function stillOwnsWidgets(email: string, count: number): DomainError {
+  return new DomainError('CONFLICT', `${email} still owns ${count} widget(s)`);
+}
+
+/** The NOT_FOUND for a public id, naming it as the client sent it. */
+export function userNotFound(publicId: string): DomainError {
+  return new DomainError('NOT_FOUND', `${publicId} not found in database.`);
+}
+
+/** The NOT_FOUND for an email (the command line names users by email). */
+export function emailNotRegistered(email: string): DomainError {
+  return new DomainError('NOT_FOUND', `${email} is not registered`);
+}
+
+const PUBLIC_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A public id as the store keeps it (lower-case, as generated), or null for a value that is not
+ * a UUID and so names nobody. UUIDs compare case-insensitively (RFC 9562).
+ */
+export function normalizePublicId(raw: string): string | null {
+  return PUBLIC_ID.test(raw) ? raw.toLowerCase() : null;
+}

@@ -1,4 +1,4 @@
-import { assertValid, DomainError } from './DomainError.js';
+import { assertValid, DomainError, tokenError } from './DomainError.js';
 import { deadlineEndOfDay, deadlineProblem, parseDeadline } from './rules/deadline.js';
 import { infoUrlProblem } from './rules/infoUrl.js';
 import { normalizeWidgetName, widgetNameProblem } from './rules/widgetName.js';
@@ -66,4 +66,12 @@ function validatedDeadline(raw: string): Date {
   const date = parseDeadline(raw);
   if (date === null) throw new TypeError('deadline used before validation');
   return deadlineEndOfDay(date);
+}
+
+/**
+ * A widget's owner is the admin creating it, whose account was deleted after the request was
+ * authenticated: the answer is the one that admin's token gets from now on.
+ */
+export function ownerGone(): DomainError {
+  return tokenError('TOKEN_INVALID');
 }

@@ -18,3 +18,4 @@ export type * from './ports/AttemptLimiter.js';
 export * from './rules/paging.js';
 export type * from './ports/AuditLog.js';
 export type * from './ports/SessionLookup.js';
+export * from './Manager.js';

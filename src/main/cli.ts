@@ -10,10 +10,20 @@ import {
   migrateRollback,
   migrationStatus,
 } from '../adapters/persistence/knex/migrations/index.js';
-import { DomainError, type RequestOrigin } from '../domain/index.js';
+import { formatIso8601 } from '../adapters/http/presentation.js';
+import {
+  DomainError,
+  MAX_PER_PAGE,
+  OPERATOR,
+  type RequestOrigin,
+  type User,
+} from '../domain/index.js';
 import { buildContainer, TOKENS } from './container.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { createLogger, startServer } from './server.js';
+
+/** The audit trail's origin for the operator's commands: no request, no client address. */
+const COMMAND_LINE: RequestOrigin = { requestId: null, clientAddress: null };
 
 /** One line for the operator: no stack, no secret, the fields that failed. */
 function reason(error: unknown): string {
@@ -165,8 +175,59 @@ program
       throw new Error('say exactly one of --on or --off');
     }
     const admin = Boolean(options.on);
-    await withDatabase((c) => c.get(TOKENS.SetAdmin).execute({ email, admin }));
-    console.log(`${email.trim().toLowerCase()} is ${admin ? 'now' : 'no longer'} an admin`);
+    const user = await withDatabase((c) =>
+      c.get(TOKENS.ChangeAdminRights).execute(OPERATOR, { email }, admin, COMMAND_LINE),
+    );
+    console.log(`${user.email} is ${admin ? 'now' : 'no longer'} an admin`);
+  });
+
+program
+  .command('delete-user')
+  .description('delete an account (not the last admin, nor one that owns widgets)')
+  .argument('<email>')
+  .action(async (email: string) => {
+    const user = await withDatabase((c) =>
+      c.get(TOKENS.DeleteUser).execute(OPERATOR, { email }, COMMAND_LINE),
+    );
+    console.log(`deleted ${user.email}, public id ${user.publicId}`);
+  });
+
+program
+  .command('list-users')
+  .description('list every account, oldest first: email, public id, admin, registered (UTC)')
+  .option('--json', 'one JSON array instead of a table', false)
+  .action(async (options: { json: boolean }) => {
+    const users = await withDatabase(async (c) => {
+      const listUsers = c.get(TOKENS.ListUsers);
+      const all: User[] = [];
+      for (let page = 1; ; page += 1) {
+        const listing = await listUsers.execute(OPERATOR, { page, perPage: MAX_PER_PAGE });
+        all.push(...listing.items);
+        if (page * MAX_PER_PAGE >= listing.total || listing.items.length === 0) return all;
+      }
+    });
+    const rows = users.map((user) => ({
+      email: user.email,
+      public_id: user.publicId,
+      admin: user.admin,
+      registered_on: formatIso8601(user.registeredOn),
+    }));
+    if (options.json) {
+      console.log(JSON.stringify(rows));
+      return;
+    }
+    const header = ['EMAIL', 'PUBLIC ID', 'ADMIN', 'REGISTERED'];
+    const table = [
+      header,
+      ...rows.map((row) => [row.email, row.public_id, row.admin ? 'yes' : 'no', row.registered_on]),
+    ];
+    const widths = header.map((_, column) =>
+      Math.max(...table.map((cells) => (cells[column] ?? '').length)),
+    );
+    for (const cells of table) {
+      const padded = cells.map((cell, column) => cell.padEnd(widths[column] ?? 0));
+      console.log(padded.join('  ').trimEnd());
+    }
   });
 
 program

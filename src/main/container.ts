@@ -7,6 +7,11 @@ import { AddUser } from '../application/AddUser.js';
 import { AuthenticateRequest } from '../application/AuthenticateRequest.js';
 import { ChangePassword } from '../application/ChangePassword.js';
 import { ConfirmPassword } from '../application/ConfirmPassword.js';
+import { ChangeAdminRights } from '../application/ChangeAdminRights.js';
+import { DeleteOwnAccount } from '../application/DeleteOwnAccount.js';
+import { DeleteUser } from '../application/DeleteUser.js';
+import { GetUser } from '../application/GetUser.js';
+import { ListUsers } from '../application/ListUsers.js';
 import { GetCurrentUser } from '../application/GetCurrentUser.js';
 import { LogIn } from '../application/LogIn.js';
 import { LogOut } from '../application/LogOut.js';
@@ -18,7 +23,6 @@ import { GetWidget } from '../application/GetWidget.js';
 import { ListWidgets } from '../application/ListWidgets.js';
 import { PutWidget } from '../application/PutWidget.js';
 import { RegisterUser } from '../application/RegisterUser.js';
-import { SetAdmin } from '../application/SetAdmin.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
 import { PinoAuditLog } from '../adapters/logging/PinoAuditLog.js';
 import { ConfigError, type Config } from '../adapters/config/config.js';
@@ -86,7 +90,11 @@ export const TOKENS = {
   ChangePassword: token<ChangePassword>('ChangePassword'),
   GetCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
   AuthenticateRequest: token<AuthenticateRequest>('AuthenticateRequest'),
-  SetAdmin: token<SetAdmin>('SetAdmin'),
+  DeleteOwnAccount: token<DeleteOwnAccount>('DeleteOwnAccount'),
+  ListUsers: token<ListUsers>('ListUsers'),
+  GetUser: token<GetUser>('GetUser'),
+  ChangeAdminRights: token<ChangeAdminRights>('ChangeAdminRights'),
+  DeleteUser: token<DeleteUser>('DeleteUser'),
   PurgeRevokedTokens: token<PurgeRevokedTokens>('PurgeRevokedTokens'),
   CreateWidget: token<CreateWidget>('CreateWidget'),
   GetWidget: token<GetWidget>('GetWidget'),
@@ -269,9 +277,26 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
     (tokens: TokenService, sessions: SessionLookup) => new AuthenticateRequest(tokens, sessions),
     [TOKENS.TokenService, TOKENS.SessionLookup],
   );
-  c.bind(TOKENS.SetAdmin).toResolvedValue(
-    (users: UserRepository) => new SetAdmin(users),
+  c.bind(TOKENS.DeleteOwnAccount).toResolvedValue(
+    (confirm: ConfirmPassword, users: UserRepository, audit: AuditLog) =>
+      new DeleteOwnAccount(confirm, users, audit),
+    [TOKENS.ConfirmPassword, TOKENS.UserRepository, TOKENS.AuditLog],
+  );
+  c.bind(TOKENS.ListUsers).toResolvedValue(
+    (users: UserRepository) => new ListUsers(users),
     [TOKENS.UserRepository],
+  );
+  c.bind(TOKENS.GetUser).toResolvedValue(
+    (users: UserRepository) => new GetUser(users),
+    [TOKENS.UserRepository],
+  );
+  c.bind(TOKENS.ChangeAdminRights).toResolvedValue(
+    (users: UserRepository, audit: AuditLog) => new ChangeAdminRights(users, audit),
+    [TOKENS.UserRepository, TOKENS.AuditLog],
+  );
+  c.bind(TOKENS.DeleteUser).toResolvedValue(
+    (users: UserRepository, audit: AuditLog) => new DeleteUser(users, audit),
+    [TOKENS.UserRepository, TOKENS.AuditLog],
   );
   c.bind(TOKENS.PurgeRevokedTokens).toResolvedValue(
     (revoked: RevokedTokens, clock: Clock) => new PurgeRevokedTokens(revoked, clock),

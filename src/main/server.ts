@@ -59,6 +59,11 @@ export async function startServer(
       listWidgets: container.get(TOKENS.ListWidgets),
       putWidget: container.get(TOKENS.PutWidget),
       deleteWidget: container.get(TOKENS.DeleteWidget),
+      deleteOwnAccount: container.get(TOKENS.DeleteOwnAccount),
+      listUsers: container.get(TOKENS.ListUsers),
+      getUser: container.get(TOKENS.GetUser),
+      changeAdminRights: container.get(TOKENS.ChangeAdminRights),
+      deleteUser: container.get(TOKENS.DeleteUser),
       clock: container.get(TOKENS.Clock),
     },
     {

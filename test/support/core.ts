@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../../src/domain/index.js';
 import { AccessTokenIssuer } from '../../src/application/AccessTokenIssuer.js';
 import { AddUser } from '../../src/application/AddUser.js';
 import { AuthenticateRequest } from '../../src/application/AuthenticateRequest.js';
@@ -9,23 +10,25 @@ import { LogOut } from '../../src/application/LogOut.js';
 import { LogOutEverywhere } from '../../src/application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
-import { SetAdmin } from '../../src/application/SetAdmin.js';
+import { ChangeAdminRights } from '../../src/application/ChangeAdminRights.js';
+import { DeleteOwnAccount } from '../../src/application/DeleteOwnAccount.js';
+import { DeleteUser } from '../../src/application/DeleteUser.js';
+import { GetUser } from '../../src/application/GetUser.js';
+import { ListUsers } from '../../src/application/ListUsers.js';
 import { CreateWidget } from '../../src/application/CreateWidget.js';
 import { DeleteWidget } from '../../src/application/DeleteWidget.js';
 import { GetWidget } from '../../src/application/GetWidget.js';
 import { ListWidgets } from '../../src/application/ListWidgets.js';
 import { PutWidget } from '../../src/application/PutWidget.js';
-import { InMemoryWidgetRepository } from './fakes/InMemoryWidgetRepository.js';
 import { InMemoryAttemptLimiter } from './fakes/InMemoryAttemptLimiter.js';
 import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
 import { InMemorySessionLookup } from './fakes/InMemorySessionLookup.js';
-import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
+import { inMemoryStores } from './fakes/inMemoryStores.js';
 import { RecordingAuditLog } from './fakes/RecordingAuditLog.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
-import type { RequestOrigin } from '../../src/domain/index.js';
 
 export const TOKEN_TTL_SECONDS = 900;
 export const LOGIN_MAX_FAILURES = 3;
@@ -36,9 +39,8 @@ export const TEST_ORIGIN: RequestOrigin = { requestId: 'request-1', clientAddres
 /** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
 export function buildCore() {
   const clock = new FixedClock();
-  const users = new InMemoryUserRepository();
+  const { users, widgets } = inMemoryStores();
   const revoked = new InMemoryRevokedTokens();
-  const widgets = new InMemoryWidgetRepository();
   const hasher = new FakePasswordHasher();
   const tokens = new FakeTokenService(clock);
   const ids = new SequentialIdGenerator();
@@ -64,7 +66,11 @@ export function buildCore() {
     changePassword: new ChangePassword(users, hasher, confirmPassword, issuer, audit),
     authenticate: new AuthenticateRequest(tokens, new InMemorySessionLookup(users, revoked)),
     getCurrentUser: new GetCurrentUser(clock),
-    setAdmin: new SetAdmin(users),
+    changeAdminRights: new ChangeAdminRights(users, audit),
+    deleteUser: new DeleteUser(users, audit),
+    deleteOwnAccount: new DeleteOwnAccount(confirmPassword, users, audit),
+    getUser: new GetUser(users),
+    listUsers: new ListUsers(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),
     createWidget: new CreateWidget(widgets, clock),
     getWidget: new GetWidget(widgets),
@@ -90,3 +96,6 @@ export async function buildCoreWithActors() {
     user: await actorFor('user@example.com', false),
   };
 }
+
+/** The origin of a request from nowhere in particular (as the command line sends). */
+export const NO_ORIGIN: RequestOrigin = { requestId: null, clientAddress: null };

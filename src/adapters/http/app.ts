@@ -4,6 +4,7 @@ import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { addAccountRoutes, type AccountUseCases } from './accountRoutes.js';
 import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler } from './errors.js';
@@ -27,7 +28,7 @@ export interface HttpOptions {
   publicJwks: readonly PublishedJwk[];
 }
 
-export type HttpUseCases = AuthUseCases & WidgetUseCases;
+export type HttpUseCases = AuthUseCases & WidgetUseCases & AccountUseCases;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -103,6 +104,7 @@ export function buildRouter(
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
   addAuthRoutes(router, useCases);
   addWidgetRoutes(router, useCases);
+  addAccountRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
   addJwksRoutes(router, options.publicJwks);
   const publishesJwks = options.publicJwks.length > 0;

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { BODY_LIMIT_BYTES } from './body.js';
 import { HTTP_MESSAGES } from './errors.js';
+import { MISSING_FIELD } from './validation.js';
 import { OPENAPI_PATH, UI_ASSET_NAMES, UI_PATH } from './openapiRoutes.js';
 import { PASSWORD_MESSAGE } from '../../domain/index.js';
+import { USERS_PATH, WIDGETS_PATH } from './presentation.js';
 import {
+  adminRightsSchema,
   credentialsSchema,
+  pageQuerySchema,
   passwordChangeSchema,
-  widgetListQuerySchema,
+  passwordConfirmationSchema,
   widgetSchema,
 } from './schemas.js';
 
@@ -61,7 +65,7 @@ export interface Operation {
   responses: Record<string, Response>;
 }
 
-export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
@@ -132,16 +136,26 @@ const errorSchema: JsonSchema = {
   required: ['status', 'message'],
 };
 
-const userSchema: JsonSchema = {
+/** The user object of the admin routes (presentAccount). */
+const accountSchema: JsonSchema = {
   type: 'object',
   properties: {
     email: text('user@example.com'),
     public_id: { type: 'string', format: 'uuid' },
     admin: { type: 'boolean' },
     registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+  },
+  required: ['email', 'public_id', 'admin', 'registered_on'],
+};
+
+/** `GET /api/v1/auth/user` (presentUser): the user object and the presented token's time left. */
+const userSchema: JsonSchema = {
+  ...accountSchema,
+  properties: {
+    ...accountSchema.properties,
     token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
   },
-  required: ['email', 'public_id', 'admin', 'registered_on', 'token_expires_in'],
+  required: [...(accountSchema.required ?? []), 'token_expires_in'],
 };
 
 const widgetRepresentationSchema: JsonSchema = {
@@ -179,50 +193,48 @@ const widgetRepresentationSchema: JsonSchema = {
   ],
 };
 
-const pageLink: JsonSchema = {
-  type: 'string',
-  format: 'uri-reference',
-  examples: ['/api/v1/widgets?page=1&per_page=10'],
-};
-
-const widgetPageSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    links: {
-      type: 'object',
-      description: '`prev` and `next` only when there is such a page',
-      properties: {
-        self: pageLink,
-        first: pageLink,
-        prev: pageLink,
-        next: pageLink,
-        last: pageLink,
+/** The page object of the listing at `path` (presentPage), its items of schema `item`. */
+function pageSchema(path: string, item: JsonSchema): JsonSchema {
+  const pageLink: JsonSchema = {
+    type: 'string',
+    format: 'uri-reference',
+    examples: [`${path}?page=1&per_page=10`],
+  };
+  return {
+    type: 'object',
+    properties: {
+      links: {
+        type: 'object',
+        description: '`prev` and `next` only when there is such a page',
+        properties: {
+          self: pageLink,
+          first: pageLink,
+          prev: pageLink,
+          next: pageLink,
+          last: pageLink,
+        },
+        required: ['self', 'first', 'last'],
       },
-      required: ['self', 'first', 'last'],
+      has_prev: { type: 'boolean' },
+      has_next: { type: 'boolean' },
+      page: { type: 'integer', minimum: 1 },
+      total_pages: { type: 'integer', minimum: 0 },
+      items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
+      total_items: { type: 'integer', minimum: 0 },
+      items: { type: 'array', description: 'Oldest first; empty past the last page', items: item },
     },
-    has_prev: { type: 'boolean' },
-    has_next: { type: 'boolean' },
-    page: { type: 'integer', minimum: 1 },
-    total_pages: { type: 'integer', minimum: 0 },
-    items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
-    total_items: { type: 'integer', minimum: 0 },
-    items: {
-      type: 'array',
-      description: 'Oldest first; empty past the last page',
-      items: ref('Widget'),
-    },
-  },
-  required: [
-    'links',
-    'has_prev',
-    'has_next',
-    'page',
-    'total_pages',
-    'items_per_page',
-    'total_items',
-    'items',
-  ],
-};
+    required: [
+      'links',
+      'has_prev',
+      'has_next',
+      'page',
+      'total_pages',
+      'items_per_page',
+      'total_items',
+      'items',
+    ],
+  };
+}
 
 const healthSchema: JsonSchema = {
   type: 'object',
@@ -280,9 +292,13 @@ function componentSchemas() {
     WidgetUpdate: withoutProperty(widgetSchema, 'name'),
     TokenResponse: tokenResponseSchema,
     Message: messageSchema,
+    PasswordConfirmation: passwordConfirmationSchema,
+    AdminRights: adminRightsSchema,
     User: userSchema,
+    Account: accountSchema,
+    AccountPage: pageSchema(USERS_PATH, componentRef('Account')),
     Widget: widgetRepresentationSchema,
-    WidgetPage: widgetPageSchema,
+    WidgetPage: pageSchema(WIDGETS_PATH, componentRef('Widget')),
     Health: healthSchema,
     JsonWebKeySet: jwkSetSchema,
     Error: errorSchema,
@@ -292,6 +308,11 @@ function componentSchemas() {
 type SchemaName = keyof ReturnType<typeof componentSchemas>;
 
 function ref(name: SchemaName): JsonSchema {
+  return componentRef(name);
+}
+
+/** A reference by name, for the component schemas themselves (SchemaName is derived from them). */
+function componentRef(name: string): JsonSchema {
   return { $ref: `#/components/schemas/${name}` };
 }
 
@@ -311,7 +332,7 @@ const HEADERS = {
     type: 'string',
     pattern: '^<https?://[^>]+>; rel="self"',
   }),
-  totalCount: header('Number of widgets', { type: 'integer', minimum: 0 }),
+  totalCount: header('Number of items in the whole listing', { type: 'integer', minimum: 0 }),
   retryAfter: header('Seconds until the next attempt is allowed', { type: 'integer', minimum: 1 }),
   wwwAuthenticate: header(
     'Bearer challenge: `Bearer realm="<realm>"` when no token was sent, else with ' +
@@ -489,6 +510,36 @@ function tokenOrPasswordRefused(message: string): Response {
   );
 }
 
+/** `page` and `per_page`: the query of every paginated listing, from the validator's schema. */
+function pageParameters(): Parameter[] {
+  const parameter = (name: 'page' | 'per_page', description: string): Parameter => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema: parameterSchema(pageQuerySchema, name),
+  });
+  return [
+    parameter('page', 'Decimal digits, 1 to 999999999; default 1'),
+    parameter('per_page', 'One of 5, 10, 25, 50, 100; default 10'),
+  ];
+}
+
+/** The answers of a paginated listing whose page object is the schema `page`. */
+function pageResponses(page: SchemaName): Operation['responses'] {
+  return {
+    '200': jsonResponse('The page (a page past the last one has no items)', ref(page), {
+      headers: { Link: HEADERS.link, 'Total-Count': HEADERS.totalCount },
+    }),
+    '400': validationFailed({ per_page: 'per_page must be one of 5, 10, 25, 50, 100' }, BAD_HOST),
+  };
+}
+
+/** A path parameter, its schema taken from the validator's schema where one has it. */
+function pathParameter(name: string, description: string, schema: JsonSchema): Parameter {
+  return { name, in: 'path', required: true, description, schema };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Operations
 
@@ -622,20 +673,7 @@ function authOperations(): OpenApiDocument['paths'] {
 }
 
 function widgetOperations(): OpenApiDocument['paths'] {
-  const nameParameter: Parameter = {
-    name: 'name',
-    in: 'path',
-    required: true,
-    description: NAME_RULE,
-    schema: parameterSchema(widgetSchema, 'name'),
-  };
-  const queryParameter = (name: 'page' | 'per_page', description: string): Parameter => ({
-    name,
-    in: 'query',
-    required: false,
-    description,
-    schema: parameterSchema(widgetListQuerySchema, name),
-  });
+  const nameParameter = pathParameter('name', NAME_RULE, parameterSchema(widgetSchema, 'name'));
   const widgetRules = `${INFO_URL_RULE} ${DEADLINE_RULE}`;
   return {
     '/api/v1/widgets': {
@@ -643,23 +681,8 @@ function widgetOperations(): OpenApiDocument['paths'] {
         tags: ['widgets'],
         summary: 'A page of widgets, oldest first',
         operationId: 'listWidgets',
-        parameters: [
-          queryParameter('page', 'Decimal digits, 1 to 999999999; default 1'),
-          queryParameter('per_page', 'One of 5, 10, 25, 50, 100; default 10'),
-        ],
-        responses: {
-          '200': jsonResponse(
-            'The page (a page past the last one has no items)',
-            ref('WidgetPage'),
-            {
-              headers: { Link: HEADERS.link, 'Total-Count': HEADERS.totalCount },
-            },
-          ),
-          '400': validationFailed(
-            { per_page: 'per_page must be one of 5, 10, 25, 50, 100' },
-            BAD_HOST,
-          ),
-        },
+        parameters: pageParameters(),
+        responses: pageResponses('WidgetPage'),
       }),
       post: adminOnly(
         takesBody({
@@ -719,6 +742,118 @@ function widgetOperations(): OpenApiDocument['paths'] {
         operationId: 'deleteWidget',
         parameters: [nameParameter],
         responses: { '204': { description: 'Deleted' }, '404': RESPONSES.widgetNotFound },
+      }),
+    },
+  };
+}
+
+/**
+ * A token route that also checks the current password: its 401 is a token problem (with the
+ * challenge) or a wrong password (`password does not match`, without one: the token was fine).
+ */
+function checksPassword(operation: Operation): Operation {
+  const challenge = { ...HEADERS.wwwAuthenticate, required: false };
+  return {
+    ...operation,
+    responses: {
+      ...operation.responses,
+      '401': errorResponse(
+        'No valid token (with `WWW-Authenticate`), or `password does not match` (without)',
+        'password does not match',
+        { 'WWW-Authenticate': challenge },
+      ),
+    },
+  };
+}
+
+function accountOperations(): OpenApiDocument['paths'] {
+  const tags = ['users'];
+  const publicId = pathParameter('public_id', 'The UUID of the user (any case)', {
+    type: 'string',
+    examples: ['00000000-0000-4000-8000-000000000001'],
+  });
+  const userNotFound = errorResponse(
+    'No user has that public id (a value that is not a UUID names nobody)',
+    '00000000-0000-4000-8000-000000000001 not found in database.',
+  );
+  const lastAdmin = 'cannot remove the last administrator';
+  const ownsWidgets = 'user@example.com still owns 2 widget(s)';
+  const conflict = (description: string, message: string) => errorResponse(description, message);
+  const account = (description: string) => jsonResponse(description, ref('Account'));
+  return {
+    '/api/v1/auth/user': {
+      delete: checksPassword(
+        secured(
+          takesBody({
+            tags: ['auth'],
+            summary: 'Delete the account of the presented token',
+            description:
+              'Its tokens are refused from then on and its email can register again. A wrong ' +
+              'password counts towards the per-account login failure limit.',
+            operationId: 'deleteOwnAccount',
+            requestBody: requestBody('PasswordConfirmation', '`password`: the current password.'),
+            responses: {
+              '204': { description: 'Deleted' },
+              '400': validationFailed({ password: MISSING_FIELD }, BAD_BODY),
+              '409': conflict(
+                `The account owns widgets (\`${ownsWidgets}\`), or is the last administrator ` +
+                  `(\`${lastAdmin}\`); nothing is deleted`,
+                ownsWidgets,
+              ),
+              '429': RESPONSES.rateLimited,
+            },
+          }),
+        ),
+      ),
+    },
+    [USERS_PATH]: {
+      get: adminOnly({
+        tags,
+        summary: 'A page of users, oldest first (administrators)',
+        operationId: 'listUsers',
+        parameters: pageParameters(),
+        responses: pageResponses('AccountPage'),
+      }),
+    },
+    [`${USERS_PATH}/{public_id}`]: {
+      get: adminOnly({
+        tags,
+        summary: 'One user (administrators)',
+        operationId: 'getUser',
+        parameters: [publicId],
+        responses: { '200': account('The user'), '404': userNotFound },
+      }),
+      patch: adminOnly(
+        takesBody({
+          tags,
+          summary: "Grant or withdraw a user's admin rights (administrators)",
+          description: "Effective on that user's next request.",
+          operationId: 'changeAdminRights',
+          parameters: [publicId],
+          requestBody: requestBody('AdminRights', '`admin`: a boolean (`true`/`false` in a form).'),
+          responses: {
+            '200': account('The user, as changed'),
+            '400': validationFailed({ admin: 'admin must be a boolean' }, BAD_BODY),
+            '404': userNotFound,
+            '409': conflict('The user is the last administrator', lastAdmin),
+          },
+        }),
+      ),
+      delete: adminOnly({
+        tags,
+        summary: 'Delete a user (administrators)',
+        description: 'Its tokens are refused from then on and its email can register again.',
+        operationId: 'deleteUser',
+        parameters: [publicId],
+        responses: {
+          '204': { description: 'Deleted' },
+          '404': userNotFound,
+          '409': conflict(
+            `The last administrator (\`${lastAdmin}\`), or an owner of widgets ` +
+              `(\`${ownsWidgets}\`); nothing is deleted`,
+            lastAdmin,
+          ),
+        },
       }),
     },
   };
@@ -856,6 +991,15 @@ function documentationOperations(): OpenApiDocument['paths'] {
   };
 }
 
+/** Every set of paths in one; a path in several gets the operations of each. */
+function mergePaths(...sets: Array<OpenApiDocument['paths']>): OpenApiDocument['paths'] {
+  const merged: OpenApiDocument['paths'] = {};
+  for (const paths of sets) {
+    for (const [path, item] of Object.entries(paths)) merged[path] = { ...merged[path], ...item };
+  }
+  return merged;
+}
+
 /** package.json's version: three levels up from src/adapters/http and dist/adapters/http alike. */
 function packageVersion(): string {
   const manifest: unknown = JSON.parse(
@@ -881,6 +1025,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
     tags: [
       { name: 'auth', description: 'Accounts and access tokens' },
       { name: 'widgets', description: 'Widgets: any user reads, administrators write' },
+      { name: 'users', description: 'User management (administrators)' },
       { name: 'health', description: 'Probes' },
       ...(options.publishesJwks
         ? [{ name: 'keys', description: 'Token verification keys (EdDSA and ES256 only)' }]
@@ -888,8 +1033,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       { name: 'documentation', description: 'This document and its UI' },
     ],
     paths: {
-      ...authOperations(),
-      ...widgetOperations(),
+      ...mergePaths(authOperations(), widgetOperations(), accountOperations()),
       ...aroundOperations(options.publishesJwks),
       ...documentationOperations(),
     },

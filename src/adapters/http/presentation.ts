@@ -3,7 +3,8 @@ import type { User, Widget } from '../../domain/index.js';
 // How the HTTP API writes entities: pure functions; every timestamp in UTC, whatever the host's
 // time zone.
 
-const WIDGETS_PATH = '/api/v1/widgets';
+export const WIDGETS_PATH = '/api/v1/widgets';
+export const USERS_PATH = '/api/v1/users';
 const SECONDS_PER_DAY = 86_400;
 const MS_PER_SECOND = 1000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -22,7 +23,7 @@ export interface WidgetRepresentation {
   link: string;
 }
 
-export interface WidgetPageLinks {
+export interface PageLinks {
   self: string;
   first: string;
   prev?: string;
@@ -30,34 +31,39 @@ export interface WidgetPageLinks {
   last: string;
 }
 
-export interface WidgetPageRepresentation {
-  links: WidgetPageLinks;
+export interface PageRepresentation<T> {
+  links: PageLinks;
   has_prev: boolean;
   has_next: boolean;
   page: number;
   total_pages: number;
   items_per_page: number;
   total_items: number;
-  items: WidgetRepresentation[];
+  items: T[];
 }
 
-export interface UserRepresentation {
+/** The user object of the admin routes. */
+export interface AccountRepresentation {
   email: string;
   public_id: string;
   admin: boolean;
   registered_on: string;
+}
+
+/** `GET /api/v1/auth/user`: the user object and the time left on the token. */
+export interface UserRepresentation extends AccountRepresentation {
   token_expires_in: string;
 }
 
-/** Where a page of widgets sits: 1-based `page` of `perPage` items, out of `total`. */
-export interface WidgetPagePosition {
+/** Where a page sits: 1-based `page` of `perPage` items, out of `total`. */
+export interface PagePosition {
   readonly total: number;
   readonly page: number;
   readonly perPage: number;
 }
 
-export interface WidgetPageInput extends WidgetPagePosition {
-  readonly items: readonly Widget[];
+export interface PageInput<T> extends PagePosition {
+  readonly items: readonly T[];
 }
 
 /** `MM/DD/YY hh:mm:ss AM UTC`, e.g. `02/29/20 09:03:29 PM UTC` (`%m/%d/%y %I:%M:%S %p %Z`). */
@@ -141,30 +147,43 @@ export function widgetPath(name: string): string {
 }
 
 /**
- * The page object of the contract, keys in its order. Like flask-sqlalchemy's Pagination:
- * `total_pages` = ceil(total / perPage) (0 for no widgets), `has_prev` = page > 1,
- * `has_next` = page < total_pages; a page past the end has no items.
+ * The page object of the contract, keys in its order, for the listing at `path`. Like
+ * flask-sqlalchemy's Pagination: `total_pages` = ceil(total / perPage) (0 for an empty
+ * listing), `has_prev` = page > 1, `has_next` = page < total_pages; a page past the end has no
+ * items.
  */
-export function presentWidgetPage(input: WidgetPageInput, now: Date): WidgetPageRepresentation {
+export function presentPage<T, R>(
+  path: string,
+  input: PageInput<T>,
+  present: (item: T) => R,
+): PageRepresentation<R> {
   return {
-    links: widgetPageLinks(input),
+    links: pageLinks(path, input),
     has_prev: input.page > 1,
     has_next: input.page < totalPages(input),
     page: input.page,
     total_pages: totalPages(input),
     items_per_page: input.perPage,
     total_items: input.total,
-    items: input.items.map((widget) => presentWidget(widget, now)),
+    items: input.items.map(present),
   };
+}
+
+/** The widget listing's page object, as seen at `now`. */
+export function presentWidgetPage(
+  input: PageInput<Widget>,
+  now: Date,
+): PageRepresentation<WidgetRepresentation> {
+  return presentPage(WIDGETS_PATH, input, (widget) => presentWidget(widget, now));
 }
 
 /**
  * self, first, prev (when page > 1: page - 1, as the tutorial, even past the end), next (when
- * page < total_pages), last (the last page, or page 1 when there are no widgets: never page=0).
- * Each is `<base>/api/v1/widgets?page=P&per_page=N`; `base` is '' for relative links.
+ * page < total_pages), last (the last page, or page 1 for an empty listing: never page=0).
+ * Each is `<base><path>?page=P&per_page=N`; `base` is '' for relative links.
  */
-export function widgetPageLinks(position: WidgetPagePosition, base = ''): WidgetPageLinks {
-  const link = (page: number) => `${base}${WIDGETS_PATH}?page=${page}&per_page=${position.perPage}`;
+export function pageLinks(path: string, position: PagePosition, base = ''): PageLinks {
+  const link = (page: number) => `${base}${path}?page=${page}&per_page=${position.perPage}`;
   const pages = totalPages(position);
   return {
     self: link(position.page),
@@ -176,24 +195,33 @@ export function widgetPageLinks(position: WidgetPagePosition, base = ''): Widget
 }
 
 /** The RFC 8288 `Link` header value of the same links: `<url>; rel="self", <url>; rel="first"…` */
-export function widgetPageLinkHeader(position: WidgetPagePosition, base: string): string {
-  return Object.entries(widgetPageLinks(position, base))
+export function pageLinkHeader(path: string, position: PagePosition, base: string): string {
+  return Object.entries(pageLinks(path, position, base))
     .map(([rel, url]) => `<${url}>; rel="${rel}"`)
     .join(', ');
 }
 
-/** `GET /api/v1/auth/user`: the user, and the time left on the token that asked. */
-export function presentUser(user: User, tokenSecondsLeft: number): UserRepresentation {
+/** The widget listing's `Link` header. */
+export function widgetPageLinkHeader(position: PagePosition, base: string): string {
+  return pageLinkHeader(WIDGETS_PATH, position, base);
+}
+
+/** The user object of the admin routes, keys in the contract's order. */
+export function presentAccount(user: User): AccountRepresentation {
   return {
     email: user.email,
     public_id: user.publicId,
     admin: user.admin,
     registered_on: formatTimestamp(user.registeredOn),
-    token_expires_in: formatTokenExpiresIn(tokenSecondsLeft),
   };
 }
 
-function totalPages(position: WidgetPagePosition): number {
+/** `GET /api/v1/auth/user`: the user, and the time left on the token that asked. */
+export function presentUser(user: User, tokenSecondsLeft: number): UserRepresentation {
+  return { ...presentAccount(user), token_expires_in: formatTokenExpiresIn(tokenSecondsLeft) };
+}
+
+function totalPages(position: PagePosition): number {
   return Math.ceil(position.total / position.perPage);
 }
 

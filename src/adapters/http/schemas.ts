@@ -55,16 +55,39 @@ export const widgetSchema: JSONSchemaType<WidgetBody> = {
   required: ['name', 'info_url', 'deadline'],
 };
 
-export interface WidgetListQuery {
+/** The query of every paginated listing (widgets, users). */
+export interface PageQueryParameters {
   page?: string;
   per_page?: string;
 }
 
-export const widgetListQuerySchema: JSONSchemaType<WidgetListQuery> = {
+export const pageQuerySchema: JSONSchemaType<PageQueryParameters> = {
   type: 'object',
   properties: {
     page: { type: 'string', nullable: true, examples: ['1'] },
     per_page: { type: 'string', nullable: true, examples: ['10'] },
   },
   required: [],
+};
+
+export interface PasswordConfirmation {
+  password: string;
+}
+
+/** Deleting one's own account: the current password. */
+export const passwordConfirmationSchema: JSONSchemaType<PasswordConfirmation> = {
+  type: 'object',
+  properties: { password: { type: 'string', examples: ['correct horse battery'] } },
+  required: ['password'],
+};
+
+export interface AdminRights {
+  admin: boolean;
+}
+
+/** An administrator's change to a user: `admin`, a boolean (`true`/`false` in a form). */
+export const adminRightsSchema: JSONSchemaType<AdminRights> = {
+  type: 'object',
+  properties: { admin: { type: 'boolean', examples: [true] } },
+  required: ['admin'],
 };

@@ -6,11 +6,8 @@ import type { GetWidget } from '../../application/GetWidget.js';
 import type { ListWidgets } from '../../application/ListWidgets.js';
 import type { PutWidget } from '../../application/PutWidget.js';
 import {
-  DEFAULT_PER_PAGE,
   deadlineProblem,
   infoUrlProblem,
-  pageProblem,
-  perPageProblem,
   widgetNameProblem,
   type Clock,
   type Widget,
@@ -18,13 +15,9 @@ import {
 import { actorOf, adminOnly, authenticated } from './authentication.js';
 import { requestBody } from './body.js';
 import { baseUrl, type GatehouseContext, type GatehouseState } from './context.js';
-import {
-  presentWidget,
-  presentWidgetPage,
-  widgetPageLinkHeader,
-  widgetPath,
-} from './presentation.js';
-import { widgetListQuerySchema, widgetSchema } from './schemas.js';
+import { requestedPage, sendPage } from './paging.js';
+import { presentWidget, WIDGETS_PATH, widgetPath } from './presentation.js';
+import { widgetSchema } from './schemas.js';
 import { validator } from './validation.js';
 
 export interface WidgetUseCases {
@@ -37,8 +30,6 @@ export interface WidgetUseCases {
   /** For `deadline_passed` and `time_remaining`. */
   clock: Clock;
 }
-
-const listQuery = validator(widgetListQuerySchema, { page: pageProblem, per_page: perPageProblem });
 
 /** The `:name` path parameter, as sent. */
 function nameParam(ctx: GatehouseContext & { params: Record<string, string | undefined> }): string {
@@ -64,14 +55,9 @@ export function addWidgetRoutes(router: Router<GatehouseState>, useCases: Widget
 
   router.get('/api/v1/widgets', requireToken, async (ctx) => {
     const base = baseUrl(ctx);
-    const query = listQuery(ctx.query);
-    const listing = await useCases.listWidgets.execute({
-      page: query.page === undefined ? 1 : Number(query.page),
-      perPage: query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page),
-    });
-    ctx.set('Link', widgetPageLinkHeader(listing, base));
-    ctx.set('Total-Count', String(listing.total));
-    ctx.body = presentWidgetPage(listing, useCases.clock.now());
+    const listing = await useCases.listWidgets.execute(requestedPage(ctx.query));
+    const now = useCases.clock.now();
+    sendPage(ctx, base, WIDGETS_PATH, listing, (widget) => presentWidget(widget, now));
   });
 
   router.post('/api/v1/widgets', requireToken, adminOnly, requestBody, async (ctx) => {

@@ -1,16 +1,10 @@
+import type { Page, PageQuery } from '../rules/paging.js';
 import type { Widget, WidgetChanges } from '../Widget.js';
 
-export interface WidgetPageQuery {
-  readonly offset: number;
-  readonly limit: number;
-}
+export type WidgetPageQuery = PageQuery;
 
-export interface WidgetPage {
-  /** At most `limit` widgets, oldest first (by `createdAt`, ties in insertion order). */
-  readonly items: Widget[];
-  /** How many widgets exist in all. */
-  readonly total: number;
-}
+/** At most `limit` widgets, oldest first (by `createdAt`, ties in insertion order). */
+export type WidgetPage = Page<Widget>;
 
 /**
  * Widgets by name. Every `name` argument is in normalised (lower-case) form, so lookups are
@@ -19,7 +13,10 @@ export interface WidgetPage {
  * again. Concurrent PUTs of one missing name thus give one create and the rest updates.
  */
 export interface WidgetRepository {
-  /** Stores a new widget; a taken name (races included) throws `widgetNameTaken` (CONFLICT). */
+  /**
+   * Stores a new widget; a taken name (races included) throws `widgetNameTaken` (CONFLICT). An
+   * owner whose account is gone (deleted while the request ran) throws `ownerGone`.
+   */
   add(widget: Widget): Promise<void>;
   findByName(name: string): Promise<Widget | null>;
   /** One page and the total count. */

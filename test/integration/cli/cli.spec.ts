@@ -235,14 +235,21 @@ async function userRow(knex: Knex, email: string): Promise<UserRow> {
   return row!;
 }
 
-async function seedUser(knex: Knex, email: string, passwordHash = 'not a real hash') {
+async function seedUser(
+  knex: Knex,
+  email: string,
+  passwordHash = 'not a real hash',
+  { admin = false, registeredOn = new Date() } = {},
+): Promise<string> {
+  const publicId = randomUUID();
   await knex('users').insert({
-    public_id: randomUUID(),
+    public_id: publicId,
     email,
     password_hash: passwordHash,
-    admin: false,
-    registered_on: new Date(),
+    admin,
+    registered_on: registeredOn,
   });
+  return publicId;
 }
 
 /** A Postgres URL whose connections work in `schema` (created by the caller) only. */
@@ -432,14 +439,133 @@ describe('gatehouse CLI', function () {
       expectSuccess(on, ['alice@example.com is now an admin']);
       expect(await adminFlag()).to.equal(true);
 
+      // The last administrator keeps the rights, from the command line too.
+      const last = await gatehouse(['set-admin', 'alice@example.com', '--off'], { env });
+      expectFailure(last, 'gatehouse: cannot remove the last administrator');
+      expect(await adminFlag()).to.equal(true);
+
+      await seedUser(knex, 'bob@example.com', 'a hash', { admin: true });
       const off = await gatehouse(['set-admin', 'alice@example.com', '--off'], { env });
       expectSuccess(off, ['alice@example.com is no longer an admin']);
       expect(await adminFlag()).to.equal(false);
 
       const unknown = await gatehouse(['set-admin', 'carol@example.com', '--on'], { env });
       expectFailure(unknown, 'gatehouse: carol@example.com is not registered');
-      expect((await usersIn(knex)).map((row) => row.email)).to.deep.equal(['alice@example.com']);
+      expect((await usersIn(knex)).map((row) => row.email)).to.deep.equal([
+        'alice@example.com',
+        'bob@example.com',
+      ]);
       expect(await adminFlag()).to.equal(false);
+    });
+
+    it('delete-user deletes an account; refuses in one line an unknown email, the last admin and an owner of widgets', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      const alice = await seedUser(knex, 'alice@example.com', 'a hash', { admin: true });
+      const bob = await seedUser(knex, 'bob@example.com');
+      const env = cliEnv(url);
+      const emails = async () => (await usersIn(knex)).map((row) => row.email);
+
+      expectSuccess(await gatehouse(['delete-user', 'BOB@example.com'], { env }), [
+        `deleted bob@example.com, public id ${bob}`,
+      ]);
+      expect(await emails()).to.deep.equal(['alice@example.com']);
+
+      expectFailure(
+        await gatehouse(['delete-user', 'bob@example.com'], { env }),
+        'gatehouse: bob@example.com is not registered',
+      );
+      expectFailure(
+        await gatehouse(['delete-user', 'alice@example.com'], { env }),
+        'gatehouse: cannot remove the last administrator',
+      );
+      await seedUser(knex, 'carol@example.com', 'a hash', { admin: true });
+      await knex('widgets').insert({
+        name: 'kept',
+        info_url: 'https://www.example.com',
+        deadline: new Date('2031-05-13T23:59:59.999Z'),
+        created_at: new Date(),
+        owner_id: alice,
+      });
+      expectFailure(
+        await gatehouse(['delete-user', 'alice@example.com'], { env }),
+        'gatehouse: alice@example.com still owns 1 widget(s)',
+      );
+      expect(await emails()).to.deep.equal(['alice@example.com', 'carol@example.com']);
+    });
+
+    it('set-admin and delete-user write audit lines on stderr (no request, no client address) unless LOG_LEVEL is silent', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      await seedUser(knex, 'alice@example.com', 'a hash', { admin: true });
+      const bob = await seedUser(knex, 'bob@example.com');
+      const env = cliEnv(url, { LOG_LEVEL: 'info' });
+
+      const granted = await gatehouse(['set-admin', 'bob@example.com', '--on'], { env });
+      const deleted = await gatehouse(['delete-user', 'bob@example.com'], { env });
+      expect([granted.code, deleted.code]).to.deep.equal([0, 0]);
+      const audit = [granted, deleted].map((run) => {
+        const entries = lines(run.stderr).map((line) => JSON.parse(line) as LogEntry);
+        expect(entries, run.stderr).to.have.length(1);
+        const { event, public_id, ip, requestId, audit: flag, actor_public_id } = entries[0]!;
+        return { event, public_id, ip, requestId, flag, actor_public_id };
+      });
+      const common = {
+        public_id: bob,
+        ip: null,
+        requestId: null,
+        flag: true,
+        actor_public_id: undefined,
+      };
+      expect(audit).to.deep.equal([
+        { event: 'admin_granted', ...common },
+        { event: 'account_deleted', ...common },
+      ]);
+    });
+
+    it('list-users prints every account oldest first as a table, or as JSON with --json', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      const env = cliEnv(url);
+      expectSuccess(await gatehouse(['list-users'], { env }), [
+        'EMAIL  PUBLIC ID  ADMIN  REGISTERED',
+      ]);
+
+      const base = Date.UTC(2026, 2, 1, 12, 0, 0);
+      const seeded: Array<{
+        email: string;
+        public_id: string;
+        admin: boolean;
+        registered_on: string;
+      }> = [];
+      // 105 accounts: more than one page of the largest size, registered in reverse order of email.
+      for (let i = 104; i >= 0; i--) {
+        const email = `user${String(i).padStart(3, '0')}@example.com`;
+        const registeredOn = new Date(base + (104 - i) * 1000);
+        const admin = i % 50 === 0;
+        const publicId = await seedUser(knex, email, 'a hash', { admin, registeredOn });
+        seeded.push({
+          email,
+          public_id: publicId,
+          admin,
+          registered_on: `${registeredOn.toISOString().slice(0, 19)}Z`,
+        });
+      }
+
+      const json = await gatehouse(['list-users', '--json'], { env });
+      expect(json.code, shown(json)).to.equal(0);
+      expect(JSON.parse(json.stdout)).to.deep.equal(seeded);
+
+      const table = await gatehouse(['list-users'], { env });
+      expect(table.code, shown(table)).to.equal(0);
+      const rows = lines(table.stdout);
+      expect(rows).to.have.length(106);
+      expect(rows[0]).to.equal(
+        `EMAIL${' '.repeat(14)}  PUBLIC ID${' '.repeat(27)}  ADMIN  REGISTERED`,
+      );
+      const row = (user: (typeof seeded)[number]) =>
+        `${user.email}  ${user.public_id}  ${user.admin ? 'yes' : 'no '}    ${user.registered_on}`;
+      expect(rows.slice(1)).to.deep.equal(seeded.map(row));
     });
 
     it('purge-revoked deletes only the revocations of expired tokens and prints how many', async function () {

@@ -19,8 +19,8 @@ import {
 } from '../../../src/adapters/http/openapi.js';
 import {
   credentialsSchema,
+  pageQuerySchema,
   passwordChangeSchema,
-  widgetListQuerySchema,
   widgetSchema,
 } from '../../../src/adapters/http/schemas.js';
 import type { PublicJwk } from '../../../src/adapters/security/signingKeys.js';
@@ -251,8 +251,8 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       const withoutNullable = (schema: object) =>
         Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'nullable'));
       expect(parameters.map((parameter) => parameter.schema)).to.deep.equal([
-        withoutNullable(widgetListQuerySchema.properties.page),
-        withoutNullable(widgetListQuerySchema.properties.per_page),
+        withoutNullable(pageQuerySchema.properties.page),
+        withoutNullable(pageQuerySchema.properties.per_page),
       ]);
     });
 
@@ -276,6 +276,11 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         'GET /api/v1/widgets/{name}',
         'PUT /api/v1/widgets/{name}',
         'DELETE /api/v1/widgets/{name}',
+        'DELETE /api/v1/auth/user',
+        'GET /api/v1/users',
+        'GET /api/v1/users/{public_id}',
+        'PATCH /api/v1/users/{public_id}',
+        'DELETE /api/v1/users/{public_id}',
       ];
       for (const [where, operation] of operationsOf(served)) {
         if (secured.includes(where)) {
@@ -285,6 +290,40 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
           expect(operation.security, where).to.equal(undefined);
         }
       }
+    });
+
+    it('lists the contract status codes of the account routes', () => {
+      const statuses = (path: string, method: 'get' | 'patch' | 'delete') =>
+        Object.keys(served.paths[path]?.[method]?.responses ?? {});
+      const admin = ['401', '403', '500', '503'];
+      const user = '/api/v1/users/{public_id}';
+      expect(statuses('/api/v1/auth/user', 'delete')).to.have.members([
+        '204',
+        '400',
+        '401',
+        '409',
+        '413',
+        '415',
+        '429',
+        '500',
+        '503',
+      ]);
+      expect(statuses('/api/v1/users', 'get')).to.have.members(['200', '400', ...admin]);
+      expect(statuses(user, 'get')).to.have.members(['200', '404', ...admin]);
+      expect(statuses(user, 'patch')).to.have.members([
+        '200',
+        '400',
+        '404',
+        '409',
+        '413',
+        '415',
+        ...admin,
+      ]);
+      expect(statuses(user, 'delete')).to.have.members(['204', '404', '409', ...admin]);
+      expect(served.paths['/api/v1/users']?.get?.responses['200']?.headers).to.have.keys(
+        'Link',
+        'Total-Count',
+      );
     });
 
     it('lists the contract status codes of the main routes', () => {

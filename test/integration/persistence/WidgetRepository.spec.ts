@@ -11,6 +11,7 @@ import {
   widgetRepositoryContract,
 } from '../../support/contracts/widgetRepositoryContract.js';
 import { describeEachDatabase, truncateAll } from '../../support/databases.js';
+import { expectDomainError } from '../../support/expectDomainError.js';
 import { InMemoryUserRepository } from '../../support/fakes/InMemoryUserRepository.js';
 import { InMemoryWidgetRepository } from '../../support/fakes/InMemoryWidgetRepository.js';
 
@@ -85,10 +86,14 @@ describeEachDatabase('KnexWidgetRepository', function (db) {
     expect(await users.findByPublicId(bystander.publicId)).to.equal(null);
   });
 
-  it('refuses a widget whose owner does not exist', async function () {
+  it("refuses a widget whose owner does not exist with the answer a deleted user's token gets", async function () {
     const widgets = new KnexWidgetRepository(db.knex());
     const stranger = aUser({ email: 'stranger@example.com' });
-    await expect(widgets.add(aWidget(ownerOf(stranger)))).to.be.rejectedWith(/foreign key/i);
+    await expectDomainError(
+      widgets.add(aWidget(ownerOf(stranger))),
+      'TOKEN_INVALID',
+      'Invalid token. Please log in again.',
+    );
     expect(await widgets.findByName('widget-one')).to.equal(null);
   });
 

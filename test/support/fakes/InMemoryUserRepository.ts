@@ -1,30 +1,67 @@
-import { emailTaken, type User, type UserRepository } from '../../../src/domain/index.js';
+import {
+  emailTaken,
+  lastAdministrator,
+  stillOwnsWidgets,
+  type AdminChange,
+  type Page,
+  type PageQuery,
+  type User,
+  type UserRepository,
+} from '../../../src/domain/index.js';
 
+/**
+ * Users in a map. Each method runs to completion without awaiting in between, so the rules the
+ * port guards (last administrator, owned widgets) are as atomic here as in a database.
+ */
 export class InMemoryUserRepository implements UserRepository {
   private readonly byId = new Map<string, User>();
+
+  /** `ownedWidgets` counts a user's widgets (the widget store's foreign key, in a database). */
+  constructor(private readonly ownedWidgets: (publicId: string) => number = () => 0) {}
 
   async add(user: User): Promise<void> {
     if ([...this.byId.values()].some((u) => u.email.toLowerCase() === user.email.toLowerCase())) {
       throw emailTaken(user.email);
     }
-    this.byId.set(user.publicId, { ...user });
+    this.byId.set(user.publicId, copy(user));
   }
 
   async findByEmail(email: string): Promise<User | null> {
     const found = [...this.byId.values()].find((u) => u.email === email.toLowerCase());
-    return found ? { ...found } : null;
+    return found ? copy(found) : null;
   }
 
   async findByPublicId(publicId: string): Promise<User | null> {
     const found = this.byId.get(publicId);
-    return found ? { ...found } : null;
+    return found ? copy(found) : null;
   }
 
-  async setAdmin(publicId: string, admin: boolean): Promise<boolean> {
+  async list({ offset, limit }: PageQuery): Promise<Page<User>> {
+    const ordered = [...this.byId.values()].sort(
+      (a, b) =>
+        a.registeredOn.getTime() - b.registeredOn.getTime() ||
+        (a.publicId < b.publicId ? -1 : a.publicId > b.publicId ? 1 : 0),
+    );
+    return { items: ordered.slice(offset, offset + limit).map(copy), total: ordered.length };
+  }
+
+  async setAdmin(publicId: string, admin: boolean): Promise<AdminChange | null> {
     const found = this.byId.get(publicId);
-    if (!found) return false;
-    this.byId.set(publicId, { ...found, admin });
-    return true;
+    if (!found) return null;
+    if (!admin && this.isLastAdministrator(found)) throw lastAdministrator();
+    const user = { ...found, admin };
+    this.byId.set(publicId, user);
+    return { user: copy(user), changed: found.admin !== admin };
+  }
+
+  async remove(publicId: string): Promise<User | null> {
+    const found = this.byId.get(publicId);
+    if (!found) return null;
+    if (this.isLastAdministrator(found)) throw lastAdministrator();
+    const owned = this.ownedWidgets(publicId);
+    if (owned > 0) throw stillOwnsWidgets(found.email, owned);
+    this.byId.delete(publicId);
+    return copy(found);
   }
 
   async upgradePasswordHash(publicId: string, current: string, next: string): Promise<boolean> {
@@ -51,8 +88,21 @@ export class InMemoryUserRepository implements UserRepository {
     return tokenGeneration;
   }
 
+  /** Whether the user exists (what a widget's foreign key checks). */
+  exists(publicId: string): boolean {
+    return this.byId.has(publicId);
+  }
+
   /** Test helper: simulates a user deleted from the database behind the service's back. */
   delete(publicId: string): void {
     this.byId.delete(publicId);
   }
+
+  private isLastAdministrator(user: User): boolean {
+    return user.admin && [...this.byId.values()].every((u) => !u.admin || u === user);
+  }
+}
+
+function copy(user: User): User {
+  return { ...user, registeredOn: new Date(user.registeredOn.getTime()) };
 }

@@ -1,4 +1,5 @@
 import {
+  ownerGone,
   widgetNameTaken,
   type Widget,
   type WidgetChanges,
@@ -17,8 +18,12 @@ export class InMemoryWidgetRepository implements WidgetRepository {
   private readonly byName = new Map<string, StoredWidget>();
   private nextSequence = 1;
 
+  /** `ownerExists` plays the database's foreign key from a widget to its owner. */
+  constructor(private readonly ownerExists: (publicId: string) => boolean = () => true) {}
+
   async add(widget: Widget): Promise<void> {
     if (this.byName.has(widget.name)) throw widgetNameTaken(widget.name);
+    if (!this.ownerExists(widget.owner.publicId)) throw ownerGone();
     this.byName.set(widget.name, { widget: copy(widget), sequence: this.nextSequence++ });
   }
 
@@ -52,6 +57,11 @@ export class InMemoryWidgetRepository implements WidgetRepository {
 
   async remove(name: string): Promise<boolean> {
     return this.byName.delete(name);
+  }
+
+  /** How many widgets the user owns (what the database's foreign key protects). */
+  countOwnedBy(publicId: string): number {
+    return [...this.byName.values()].filter((s) => s.widget.owner.publicId === publicId).length;
   }
 }
 

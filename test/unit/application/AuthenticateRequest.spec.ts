@@ -1,5 +1,12 @@
 import { expect } from '../../support/chai.js';
-import { buildCore, TEST_ORIGIN, TOKEN_TTL_SECONDS, type Core } from '../../support/core.js';
+import { OPERATOR } from '../../../src/domain/index.js';
+import {
+  buildCore,
+  NO_ORIGIN,
+  TEST_ORIGIN,
+  TOKEN_TTL_SECONDS,
+  type Core,
+} from '../../support/core.js';
 import { expectDomainError } from '../../support/expectDomainError.js';
 
 async function loggedIn(admin = false): Promise<{ core: Core; token: string }> {
@@ -74,7 +81,13 @@ describe('AuthenticateRequest', () => {
 
   it('takes admin rights from the database, not from the token', async () => {
     const { core, token } = await loggedIn(true);
-    await core.setAdmin.execute({ email: 'alice@example.com', admin: false });
+    // Another administrator first: the last one cannot be demoted.
+    await core.addUser.execute(
+      { email: 'bob@example.com', password: 'password1', admin: true },
+      NO_ORIGIN,
+    );
+    const alice = { email: 'alice@example.com' };
+    await core.changeAdminRights.execute(OPERATOR, alice, false, NO_ORIGIN);
     const actor = await core.authenticate.execute(token);
     expect(core.tokens.claimsOf(token).admin).to.equal(true);
     expect(actor.user.admin).to.equal(false);

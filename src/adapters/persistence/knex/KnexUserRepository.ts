@@ -1,5 +1,14 @@
 import type { Knex } from 'knex';
-import { emailTaken, type User, type UserRepository } from '../../../domain/index.js';
+import {
+  emailTaken,
+  lastAdministrator,
+  stillOwnsWidgets,
+  type AdminChange,
+  type Page,
+  type PageQuery,
+  type User,
+  type UserRepository,
+} from '../../../domain/index.js';
 import { toBoolean, toDate } from './columns.js';
 import { isUniqueViolation } from './uniqueViolation.js';
 
@@ -55,9 +64,66 @@ export class KnexUserRepository implements UserRepository {
     return row === undefined ? null : toUser(row);
   }
 
-  async setAdmin(publicId: string, admin: boolean): Promise<boolean> {
-    const updated = await this.users().where({ public_id: publicId }).update({ admin });
-    return updated > 0;
+  /**
+   * Two queries: the page and the count, concurrently (each consistent on its own; a write
+   * between them can make the total differ by that write). The count reads every row, which an
+   * admin-only listing can afford; the page walks the (registered_on, public_id) index.
+   */
+  async list({ offset, limit }: PageQuery): Promise<Page<User>> {
+    const [rows, counted] = await Promise.all([
+      this.users()
+        .orderBy([
+          { column: 'registered_on', order: 'asc' },
+          { column: 'public_id', order: 'asc' },
+        ])
+        .limit(limit)
+        .offset(offset),
+      this.knex('users').count({ total: '*' }),
+    ]);
+    return { items: rows.map(toUser), total: Number(counted[0]?.total ?? 0) };
+  }
+
+  /**
+   * In one transaction: lock the administrators (see lockAdministrators), then the user's row;
+   * refuse to withdraw the rights of the last administrator; update. Of two concurrent demotions
+   * of the last two administrators, the second waits for the first and then sees its outcome.
+   */
+  async setAdmin(publicId: string, admin: boolean): Promise<AdminChange | null> {
+    return this.knex.transaction(async (trx) => {
+      const admins = await lockAdministrators(trx);
+      const row = await lockUser(trx, publicId);
+      if (row === undefined) return null;
+      const user = toUser(row);
+      if (!admin && user.admin && admins.every((id) => id === publicId)) {
+        throw lastAdministrator();
+      }
+      const changed = user.admin !== admin;
+      if (changed) await trx<UserRow>('users').where({ public_id: publicId }).update({ admin });
+      return { user: { ...user, admin }, changed };
+    });
+  }
+
+  /**
+   * In one transaction: lock the administrators, then the user's row; refuse the last
+   * administrator (also one promoted meanwhile, when nobody else is); count the user's widgets and refuse an owner; delete. On Postgres the row lock
+   * (FOR UPDATE) conflicts with the key-share lock a widget insert takes on its owner's row, so
+   * an insert either committed before the count (which sees it: 409) or waits and then fails its
+   * foreign key check (the widget repository answers `ownerGone`). Locks are always taken in
+   * this order (administrators by public id, then the user), so two deletions cannot deadlock.
+   */
+  async remove(publicId: string): Promise<User | null> {
+    return this.knex.transaction(async (trx) => {
+      const admins = await lockAdministrators(trx);
+      const row = await lockUser(trx, publicId);
+      if (row === undefined) return null;
+      const user = toUser(row);
+      if (user.admin && admins.every((id) => id === publicId)) throw lastAdministrator();
+      const [counted] = await trx('widgets').where({ owner_id: publicId }).count({ owned: '*' });
+      const owned = Number(counted?.owned ?? 0);
+      if (owned > 0) throw stillOwnsWidgets(user.email, owned);
+      await trx<UserRow>('users').where({ public_id: publicId }).delete();
+      return user;
+    });
   }
 
   async upgradePasswordHash(publicId: string, current: string, next: string): Promise<boolean> {
@@ -96,6 +162,35 @@ export class KnexUserRepository implements UserRepository {
   private users(): Knex.QueryBuilder<UserRow> {
     return this.knex<UserRow>('users');
   }
+}
+
+function isPostgres(db: Knex): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/**
+ * The public ids of the administrators, locked until the transaction ends, so nobody else can
+ * change who is one meanwhile. Postgres: their rows FOR UPDATE, in public id order (two callers
+ * never wait on each other in a cycle); a caller that waited re-checks the rows it then locks,
+ * so it sees a demotion or deletion committed while it waited. SQLite: a write (changing
+ * nothing) takes the database's write lock for the rest of the transaction, from every
+ * connection of every process; only then are the administrators read.
+ */
+async function lockAdministrators(trx: Knex.Transaction): Promise<string[]> {
+  const admins = () => trx<UserRow>('users').where({ admin: true }).orderBy('public_id');
+  if (isPostgres(trx)) return admins().forUpdate().pluck('public_id');
+  await trx.raw('UPDATE users SET admin = admin WHERE 0');
+  return admins().pluck('public_id');
+}
+
+/**
+ * The user's row, locked until the transaction ends (Postgres: FOR UPDATE; SQLite: the write
+ * lock lockAdministrators took). Its admin flag is then current: a promotion committed after
+ * the administrators were locked is seen here.
+ */
+function lockUser(trx: Knex.Transaction, publicId: string): Promise<UserRow | undefined> {
+  const query = trx<UserRow>('users').where({ public_id: publicId });
+  return (isPostgres(trx) ? query.forUpdate() : query).first();
 }
 
 export function toUser(row: UserRow): User {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  ownerGone,
   widgetNameTaken,
   type Widget,
   type WidgetChanges,
@@ -8,7 +9,7 @@ import {
   type WidgetRepository,
 } from '../../../domain/index.js';
 import { toDate } from './columns.js';
-import { isUniqueViolation } from './uniqueViolation.js';
+import { isForeignKeyViolation, isUniqueViolation } from './uniqueViolation.js';
 
 /** A row of the `widgets` table as written. */
 interface WidgetRow {
@@ -59,6 +60,9 @@ export class KnexWidgetRepository implements WidgetRepository {
       await this.knex<WidgetRow>('widgets').insert(row);
     } catch (error) {
       if (isUniqueViolation(error)) throw widgetNameTaken(widget.name);
+      // The owner's account was deleted after the request was authenticated (see
+      // KnexUserRepository.remove): the only row the widget's foreign key points at.
+      if (isForeignKeyViolation(error)) throw ownerGone();
       throw error;
     }
   }

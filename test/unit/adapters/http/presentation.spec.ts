@@ -5,6 +5,9 @@ import {
   formatTimeRemaining,
   formatTimestamp,
   formatTokenExpiresIn,
+  pageLinkHeader,
+  presentAccount,
+  presentPage,
   presentUser,
   presentWidget,
   presentWidgetPage,
@@ -299,6 +302,52 @@ describe('HTTP presentation', () => {
         registered_on: '02/29/20 09:03:29 PM UTC',
         token_expires_in: '1 day, 00:00:05',
       });
+    });
+  });
+
+  describe('the user listing (the same page object at its own path)', () => {
+    const alice: User = {
+      publicId: OWNER.publicId,
+      email: 'alice@example.com',
+      passwordHash: '$2b$04$never-shown',
+      tokenGeneration: 0,
+      admin: true,
+      registeredOn: new Date('2020-02-29T21:03:29.500Z'),
+    };
+
+    it('presents a user without the password hash, keys in the contract order', () => {
+      const presented = presentAccount(alice);
+      expect(Object.keys(presented)).to.deep.equal([
+        'email',
+        'public_id',
+        'admin',
+        'registered_on',
+      ]);
+      expect(presented).to.deep.equal({
+        email: 'alice@example.com',
+        public_id: OWNER.publicId,
+        admin: true,
+        registered_on: '02/29/20 09:03:29 PM UTC',
+      });
+    });
+
+    it('links pages of /api/v1/users, in the body and in the Link header', () => {
+      const input = { items: [alice], total: 11, page: 2, perPage: 10 };
+      const users = (page: number) => `/api/v1/users?page=${page}&per_page=10`;
+      expect(presentPage('/api/v1/users', input, presentAccount)).to.deep.equal({
+        links: { self: users(2), first: users(1), prev: users(1), last: users(2) },
+        has_prev: true,
+        has_next: false,
+        page: 2,
+        total_pages: 2,
+        items_per_page: 10,
+        total_items: 11,
+        items: [presentAccount(alice)],
+      });
+      expect(pageLinkHeader('/api/v1/users', input, 'http://h')).to.equal(
+        `<http://h${users(2)}>; rel="self", <http://h${users(1)}>; rel="first", ` +
+          `<http://h${users(1)}>; rel="prev", <http://h${users(2)}>; rel="last"`,
+      );
     });
   });
 });
