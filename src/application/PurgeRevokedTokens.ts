@@ -1,8 +1,8 @@
-import { CLOCK_TOLERANCE_SECONDS, type Clock, type RevokedTokens } from '../domain/index.js';
+import type { Clock, RevokedTokens } from '../domain/index.js';
 
 /**
- * Deletes revocations of tokens that have expired anyway; returns how many. A revocation is kept
- * for the clock tolerance past its token's `exp`, while verification would still accept the token.
+ * Deletes revocations of tokens that have expired anyway; returns how many. A token is refused
+ * from its `exp` on (no tolerance), so its revocation is needed no longer than that.
  */
 export class PurgeRevokedTokens {
   constructor(
@@ -11,7 +11,6 @@ export class PurgeRevokedTokens {
   ) {}
 
   execute(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - CLOCK_TOLERANCE_SECONDS * 1000);
-    return this.revoked.purgeExpired(cutoff);
+    return this.revoked.purgeExpired(this.clock.now());
   }
 }

@@ -1,7 +1,10 @@
 import { tokenError } from './DomainError.js';
 import type { User } from './User.js';
 
-/** How far token times may disagree with our clock: `exp` is honoured this much late, `iat`/`nbf` this much early. */
+/**
+ * How far in the future a token's `iat`/`nbf` may lie (instances' clocks may disagree a little).
+ * Never applied to `exp`: a token is expired from its `exp` second on, as `expires_in` said.
+ */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** The claims of an access token, in domain terms (times in whole seconds since the epoch). */

@@ -17,3 +17,4 @@ export type * from './ports/WidgetRepository.js';
 export type * from './ports/AttemptLimiter.js';
 export * from './rules/paging.js';
 export type * from './ports/AuditLog.js';
+export type * from './ports/SessionLookup.js';

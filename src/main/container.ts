@@ -25,13 +25,20 @@ import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
+import { KnexSessionLookup } from '../adapters/persistence/knex/KnexSessionLookup.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
-import { JoseTokenService, type TokenSigning } from '../adapters/security/JoseTokenService.js';
-import { loadSigningKeys, publicJwks, type PublicJwk } from '../adapters/security/signingKeys.js';
+import { Hs256TokenService } from '../adapters/security/Hs256TokenService.js';
+import { JoseTokenService } from '../adapters/security/JoseTokenService.js';
+import {
+  loadSigningKeys,
+  publicJwks,
+  type PublicJwk,
+  type TokenSigning,
+} from '../adapters/security/signingKeys.js';
 import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
 import {
@@ -42,6 +49,7 @@ import {
   type IdGenerator,
   type PasswordHasher,
   type RevokedTokens,
+  type SessionLookup,
   type TokenService,
   type UserRepository,
   type WidgetRepository,
@@ -60,6 +68,7 @@ export const TOKENS = {
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
+  SessionLookup: token<SessionLookup>('SessionLookup'),
   WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
@@ -154,6 +163,10 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
     (knex: Knex) => new KnexRevokedTokens(knex),
     [TOKENS.Knex],
   );
+  c.bind(TOKENS.SessionLookup).toResolvedValue(
+    (knex: Knex) => new KnexSessionLookup(knex),
+    [TOKENS.Knex],
+  );
   c.bind(TOKENS.WidgetRepository).toResolvedValue(
     (knex: Knex) => new KnexWidgetRepository(knex),
     [TOKENS.Knex],
@@ -164,14 +177,17 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
     [TOKENS.TokenSigning],
   );
   c.bind(TOKENS.TokenService).toResolvedValue(
-    (clock: Clock, signing: TokenSigning) =>
-      new JoseTokenService({
-        signing,
+    (clock: Clock, signing: TokenSigning) => {
+      const rules = {
         issuer: config.jwtIssuer,
         audience: config.jwtAudience,
+        toleranceSeconds: CLOCK_TOLERANCE_SECONDS,
         clock,
-        clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
-      }),
+      };
+      return signing.alg === 'HS256'
+        ? new Hs256TokenService({ ...rules, secret: signing.secret })
+        : new JoseTokenService({ ...rules, signing });
+    },
     [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
@@ -250,9 +266,8 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
     [TOKENS.Clock],
   );
   c.bind(TOKENS.AuthenticateRequest).toResolvedValue(
-    (tokens: TokenService, revoked: RevokedTokens, users: UserRepository) =>
-      new AuthenticateRequest(tokens, revoked, users),
-    [TOKENS.TokenService, TOKENS.RevokedTokens, TOKENS.UserRepository],
+    (tokens: TokenService, sessions: SessionLookup) => new AuthenticateRequest(tokens, sessions),
+    [TOKENS.TokenService, TOKENS.SessionLookup],
   );
   c.bind(TOKENS.SetAdmin).toResolvedValue(
     (users: UserRepository) => new SetAdmin(users),

@@ -21,6 +21,7 @@ import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
+import { InMemorySessionLookup } from './fakes/InMemorySessionLookup.js';
 import { InMemoryUserRepository } from './fakes/InMemoryUserRepository.js';
 import { RecordingAuditLog } from './fakes/RecordingAuditLog.js';
 import { SequentialIdGenerator } from './fakes/SequentialIdGenerator.js';
@@ -61,7 +62,7 @@ export function buildCore() {
     logOut: new LogOut(revoked, audit),
     logOutEverywhere: new LogOutEverywhere(users, audit),
     changePassword: new ChangePassword(users, hasher, confirmPassword, issuer, audit),
-    authenticate: new AuthenticateRequest(tokens, revoked, users),
+    authenticate: new AuthenticateRequest(tokens, new InMemorySessionLookup(users, revoked)),
     getCurrentUser: new GetCurrentUser(clock),
     setAdmin: new SetAdmin(users),
     purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),

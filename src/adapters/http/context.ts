@@ -6,12 +6,18 @@ import type { Actor, RequestOrigin } from '../../domain/index.js';
 /** Per-request state shared by Gatehouse's middleware. */
 export interface GatehouseState {
   requestId: string;
-  log: Logger;
+  /** The service's logger; `requestLog(ctx)` adds the request id. */
+  logger: Logger;
   /** Set by the `authenticated` middleware on protected routes. */
   actor?: Actor;
 }
 
 export type GatehouseContext = ParameterizedContext<GatehouseState>;
+
+/** A logger whose lines carry the request id, made only when a request has something to log. */
+export function requestLog(ctx: GatehouseContext): Logger {
+  return ctx.state.logger.child({ requestId: ctx.state.requestId });
+}
 
 /** The request id and client address (`ctx.ip`: X-Forwarded-For only with TRUST_PROXY), for the audit trail. */
 export function originOf(ctx: GatehouseContext): RequestOrigin {

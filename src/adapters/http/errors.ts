@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { DomainError, type DomainErrorCode } from '../../domain/index.js';
-import type { GatehouseState } from './context.js';
+import { requestLog, type GatehouseContext, type GatehouseState } from './context.js';
 
 /** A failure of the HTTP layer itself (routing, media type, size), before any use case runs. */
 export class HttpProblem extends Error {
@@ -67,6 +67,7 @@ export function errorHandler(
   return async (ctx, next) => {
     try {
       await next();
+      answerUnmatched(ctx);
     } catch (error) {
       if (error instanceof DomainError) {
         const { status, challenge: kind } = STATUS[error.code];
@@ -85,11 +86,11 @@ export function errorHandler(
         ctx.status = error.status;
         ctx.body = { status: 'fail', message: error.message };
       } else if (isUnavailable(error)) {
-        ctx.state.log.error({ err: loggable(error, true) }, 'database unavailable');
+        requestLog(ctx).error({ err: loggable(error, true) }, 'database unavailable');
         ctx.status = 503;
         ctx.body = UNAVAILABLE_BODY;
       } else {
-        ctx.state.log.error({ err: loggable(error) }, 'unhandled error');
+        requestLog(ctx).error({ err: loggable(error) }, 'unhandled error');
         ctx.status = 500;
         ctx.body = { status: 'error', message: 'Internal server error' };
       }
@@ -101,8 +102,7 @@ export function errorHandler(
  * Turns what the router left unanswered into JSON 404/405: 405 when the path exists (the router
  * has set `Allow`), whatever the method, and 404 when it does not.
  */
-export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => {
-  await next();
+function answerUnmatched(ctx: GatehouseContext): void {
   if (ctx.body !== undefined && ctx.body !== null) return;
   if ((ctx.status === 405 || ctx.status === 501) && ctx.response.get('Allow') !== '') {
     ctx.status = 405;
@@ -112,7 +112,7 @@ export const unmatchedRoutes: Middleware<GatehouseState> = async (ctx, next) => 
     ctx.body = { status: 'fail', message: HTTP_MESSAGES.notFound };
     ctx.status = 404; // assigning a body to an unset status would make it 200
   }
-};
+}
 
 /**
  * What the log may keep of an unexpected error. Knex prefixes driver errors with the SQL and its

@@ -235,3 +235,6 @@ function shown(file: string): string {
   if (/-----|[\r\n]/.test(file) || file.length > 1024) return '(a value that is not a file path)';
   return file;
 }
+
+/** HS256 with a shared secret, or EdDSA/ES256 with a key pair (and retired keys). */
+export type TokenSigning = { readonly alg: 'HS256'; readonly secret: string } | SigningKeys;

@@ -85,7 +85,13 @@ for (const alg of ['EdDSA', 'ES256'] as const) {
     }
 
     const serviceWith = (signing: SigningKeys) =>
-      new JoseTokenService({ signing, issuer: 'gatehouse', audience: 'gatehouse-api', clock });
+      new JoseTokenService({
+        signing,
+        issuer: 'gatehouse',
+        audience: 'gatehouse-api',
+        toleranceSeconds: 5,
+        clock,
+      });
 
     const invalid = (service: JoseTokenService, token: string | Promise<string>) =>
       expectDomainError(
@@ -189,13 +195,19 @@ for (const alg of ['EdDSA', 'ES256'] as const) {
       ).to.equal(NOW + 5);
     });
 
-    it('rejects an expired token with TOKEN_EXPIRED, within 5 s of exp still accepted', async () => {
+    it('rejects a token from its exp second on with TOKEN_EXPIRED: no tolerance for exp', async () => {
       const service = serviceWith(keysFor());
       const token = await service.sign(claims());
-      clock.advanceSeconds(TTL + 4);
+      clock.advanceSeconds(TTL - 1);
       expect((await service.verify(token)).tokenId).to.equal('token-1');
-      clock.advanceSeconds(2);
-      await expectDomainError(service.verify(token), 'TOKEN_EXPIRED', TOKEN_MESSAGES.TOKEN_EXPIRED);
+      for (const late of [TTL, TTL + 4, TTL + 6]) {
+        clock.set(new Date((NOW + late) * 1000));
+        await expectDomainError(
+          service.verify(token),
+          'TOKEN_EXPIRED',
+          TOKEN_MESSAGES.TOKEN_EXPIRED,
+        );
+      }
     });
 
     it('rejects an expired token of an unknown key as TOKEN_INVALID', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { GatehouseState } from '../../../src/adapters/http/context.js';
-import { HTTP_MESSAGES, unmatchedRoutes } from '../../../src/adapters/http/errors.js';
+import { errorHandler, HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
 import { addJwksRoutes } from '../../../src/adapters/http/jwksRoutes.js';
 import {
   loadSigningKeys,
@@ -24,7 +24,7 @@ describe('GET /.well-known/jwks.json', () => {
     const app = new Koa<GatehouseState>();
     const router = new Router<GatehouseState>();
     addJwksRoutes(router, jwks);
-    app.use(unmatchedRoutes);
+    app.use(errorHandler('gatehouse', () => false));
     app.use(router.routes());
     app.use(router.allowedMethods());
     server = createServer(app.callback()).listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@ import { emailTaken, type User, type UserRepository } from '../../../domain/inde
 import { toBoolean, toDate } from './columns.js';
 import { isUniqueViolation } from './uniqueViolation.js';
 
-interface UserRow {
+export interface UserRow {
   public_id: string;
   email: string;
   password_hash: string;
@@ -11,6 +11,23 @@ interface UserRow {
   registered_on: Date | number;
   token_generation: number;
 }
+
+/** The columns `toUser` reads. */
+export const USER_COLUMNS = [
+  'public_id',
+  'email',
+  'password_hash',
+  'admin',
+  'registered_on',
+  'token_generation',
+] as const satisfies readonly (keyof UserRow)[];
+
+// Every column of UserRow is listed above: a column added to one and not the other fails here
+// (the session lookup selects exactly these, and a User read without one would be incomplete).
+const everyColumnListed: Exclude<keyof UserRow, (typeof USER_COLUMNS)[number]> extends never
+  ? true
+  : never = true;
+void everyColumnListed;
 
 export class KnexUserRepository implements UserRepository {
   constructor(private readonly knex: Knex) {}
@@ -86,7 +103,7 @@ export class KnexUserRepository implements UserRepository {
   }
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     publicId: row.public_id,
     email: row.email,

@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import type { CryptoKey, JWTHeaderParameters, JWTPayload } from 'jose';
 import { CryptoIdGenerator } from '../../../src/adapters/security/CryptoIdGenerator.js';
-import { JoseTokenService } from '../../../src/adapters/security/JoseTokenService.js';
+import { Hs256TokenService } from '../../../src/adapters/security/Hs256TokenService.js';
 import { TOKEN_MESSAGES } from '../../../src/domain/index.js';
 import type { AccessTokenClaims } from '../../../src/domain/index.js';
 import { expect } from '../../support/chai.js';
@@ -15,16 +15,17 @@ const NOW = Date.parse(START) / 1000;
 const TTL = 900;
 const SUBJECT = '6f1c1a52-3c5e-4d8e-9a53-2f2b0f6f8a11';
 
-describe('JoseTokenService', () => {
+describe('Hs256TokenService', () => {
   let clock: FixedClock;
-  let service: JoseTokenService;
+  let service: Hs256TokenService;
 
   beforeEach(() => {
     clock = new FixedClock(START);
-    service = new JoseTokenService({
-      signing: { alg: 'HS256', secret: SECRET },
+    service = new Hs256TokenService({
+      secret: SECRET,
       issuer: 'gatehouse',
       audience: 'gatehouse-api',
+      toleranceSeconds: 5,
       clock,
     });
   });
@@ -100,16 +101,22 @@ describe('JoseTokenService', () => {
   });
 
   describe('expiry', () => {
-    it('still accepts a token within the 5 s tolerance after exp', async () => {
+    it('accepts a token in the last second before exp', async () => {
       const token = await service.sign(claims());
-      clock.advanceSeconds(TTL + 4);
+      clock.advanceSeconds(TTL - 1);
       expect((await service.verify(token)).tokenId).to.equal('token-1');
     });
 
-    it('rejects an expired token with TOKEN_EXPIRED', async () => {
+    it('rejects a token from its exp second on with TOKEN_EXPIRED: no tolerance for exp', async () => {
       const token = await service.sign(claims());
-      clock.advanceSeconds(TTL + 6);
-      await expectDomainError(service.verify(token), 'TOKEN_EXPIRED', TOKEN_MESSAGES.TOKEN_EXPIRED);
+      for (const late of [TTL, TTL + 1, TTL + 4, TTL + 6]) {
+        clock.set(new Date((NOW + late) * 1000));
+        await expectDomainError(
+          service.verify(token),
+          'TOKEN_EXPIRED',
+          TOKEN_MESSAGES.TOKEN_EXPIRED,
+        );
+      }
     });
 
     it('rejects an expired token with a bad signature as TOKEN_INVALID', async () => {
@@ -135,10 +142,11 @@ describe('JoseTokenService', () => {
     });
 
     it('rejects a token signed with another secret', async () => {
-      const other = new JoseTokenService({
-        signing: { alg: 'HS256', secret: `${SECRET}-other` },
+      const other = new Hs256TokenService({
+        secret: `${SECRET}-other`,
         issuer: 'gatehouse',
         audience: 'gatehouse-api',
+        toleranceSeconds: 5,
         clock,
       });
       await invalid(other.sign(claims()));
@@ -232,6 +240,47 @@ describe('JoseTokenService', () => {
       await invalid(craft(payload({ nbf: NOW + 6 })));
     });
   });
+
+  describe('one spelling per token', () => {
+    it('accepts typ application/at+jwt and AT+JWT, as media types compare', async () => {
+      for (const typ of ['application/at+jwt', 'AT+JWT']) {
+        expect(await service.verify(await craft(payload(), { alg: 'HS256', typ }))).to.deep.equal(
+          claims(),
+        );
+      }
+    });
+
+    it('rejects a crit header extension it does not understand', async () => {
+      const header = Buffer.from(
+        JSON.stringify({ alg: 'HS256', typ: 'at+jwt', crit: ['x-gh'], 'x-gh': 1 }),
+      ).toString('base64url');
+      const body = Buffer.from(JSON.stringify(payload())).toString('base64url');
+      await invalid(craftRaw(`${header}.${body}`));
+    });
+
+    it('rejects a signature with characters outside base64url, or with padding', async () => {
+      const token = await service.sign(claims());
+      for (const suffix of ['=', '!', ' ', '\n']) {
+        await invalid(`${token}${suffix}`);
+      }
+      const [header, body, signature] = token.split('.');
+      await invalid(`${header}.${body}.+${signature!.slice(1)}`);
+    });
+
+    it('rejects a payload that is JSON but not an object', async () => {
+      const [header] = (await service.sign(claims())).split('.');
+      for (const body of ['[]', 'null', '42', '"x"']) {
+        const segment = Buffer.from(body).toString('base64url');
+        await invalid(craftRaw(`${header}.${segment}`));
+      }
+    });
+  });
+
+  /** Signs any signing input with the test secret, as an attacker who knows it could. */
+  async function craftRaw(signingInput: string): Promise<string> {
+    const { createHmac } = await import('node:crypto');
+    return `${signingInput}.${createHmac('sha256', KEY).update(signingInput).digest('base64url')}`;
+  }
 
   describe('garbage', () => {
     for (const token of ['', 'abc', 'a.b.c', '..', 'a.b', 'a.b.c.d', 'Bearer x.y.z']) {
