@@ -3,11 +3,11 @@ import { tokenError, type AccessTokenClaims } from '../../domain/index.js';
 /** RFC 9068 access-token type, so no other JWT signed with the same key passes as one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
-/** The user's token generation at issue (a private claim; see AccessTokenClaims.generation). */
-const GENERATION_CLAIM = 'gen';
-
 /** Revocations store the `jti` in a column of this width; ours are 36-character UUIDs. */
 const MAX_TOKEN_ID_LENGTH = 64;
+
+/** The user's token generation at issue (a private claim; see AccessTokenClaims.generation). */
+const GENERATION_CLAIM = 'gen';
 
 export interface ClaimRules {
   readonly issuer: string;
@@ -23,13 +23,13 @@ export function accessTokenPayload(
 ): Record<string, unknown> {
   return {
     admin: claims.admin,
-    [GENERATION_CLAIM]: claims.generation,
     sub: claims.subject,
     iat: claims.issuedAt,
     exp: claims.expiresAt,
     jti: claims.tokenId,
     iss: rules.issuer,
     aud: rules.audience,
+    [GENERATION_CLAIM]: claims.generation,
   };
 }
 
@@ -76,18 +76,17 @@ export function claimsFromPayload(
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw tokenError('TOKEN_INVALID');
   }
-  const claims = payload as Record<string, unknown>;
-  const { sub, jti, iat, exp, nbf, admin, iss, aud } = claims;
-  const generation = generationOf(claims[GENERATION_CLAIM]);
+  const { sub, jti, iat, exp, nbf, admin, iss, aud } = payload as Record<string, unknown>;
+  const generation = generationOf((payload as Record<string, unknown>)[GENERATION_CLAIM]);
   const latestStart = nowSeconds + rules.toleranceSeconds;
   if (
+    generation === null ||
     iss !== rules.issuer ||
     !hasAudience(aud, rules.audience) ||
     !isNonEmptyString(sub) ||
     !isNonEmptyString(jti) ||
     jti.length > MAX_TOKEN_ID_LENGTH ||
     typeof admin !== 'boolean' ||
-    generation === null ||
     !isWholeSeconds(iat) ||
     !isWholeSeconds(exp) ||
     iat > latestStart ||

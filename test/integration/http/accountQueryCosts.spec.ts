@@ -27,6 +27,8 @@ describeEachDatabase('account routes: database statements per request', (db) => 
   });
 
   /** The answer's status and the statements it took. */
+  let driver: string;
+
   async function cost(method: string, path: string, options: RequestOptions) {
     if (running === undefined) throw new Error('the server runs only inside tests');
     statements.length = 0;
@@ -35,13 +37,17 @@ describeEachDatabase('account routes: database statements per request', (db) => 
   }
 
   it('authentication reads as much for a token of an old generation as for a current one; logout-all adds one UPDATE, a password change three statements', async function () {
+    driver = String(db.knex().client.config.client);
     const registered = await cost('POST', '/api/v1/auth/register', {
       json: { email: 'alice@example.com', password: 'password1' },
     });
     const token = registered.json.access_token as string;
     const authentication = await cost('GET', '/api/v1/auth/user', { token });
     expect(authentication.status).to.equal(200);
+    // One statement (user and revocation together). On Postgres it is a named prepared
+    // statement sent on a pooled connection, outside Knex's query events, so it shows as none.
     const authenticating = authentication.statements.length;
+    expect(authenticating).to.equal(driver === 'pg' ? 0 : 1);
 
     const changed = await cost('POST', '/api/v1/auth/password', {
       token,
