@@ -747,25 +747,6 @@ function widgetOperations(): OpenApiDocument['paths'] {
   };
 }
 
-/**
- * A token route that also checks the current password: its 401 is a token problem (with the
- * challenge) or a wrong password (`password does not match`, without one: the token was fine).
- */
-function checksPassword(operation: Operation): Operation {
-  const challenge = { ...HEADERS.wwwAuthenticate, required: false };
-  return {
-    ...operation,
-    responses: {
-      ...operation.responses,
-      '401': errorResponse(
-        'No valid token (with `WWW-Authenticate`), or `password does not match` (without)',
-        'password does not match',
-        { 'WWW-Authenticate': challenge },
-      ),
-    },
-  };
-}
-
 function accountOperations(): OpenApiDocument['paths'] {
   const tags = ['users'];
   const publicId = pathParameter('public_id', 'The UUID of the user (any case)', {
@@ -782,28 +763,27 @@ function accountOperations(): OpenApiDocument['paths'] {
   const account = (description: string) => jsonResponse(description, ref('Account'));
   return {
     '/api/v1/auth/user': {
-      delete: checksPassword(
-        secured(
-          takesBody({
-            tags: ['auth'],
-            summary: 'Delete the account of the presented token',
-            description:
-              'Its tokens are refused from then on and its email can register again. A wrong ' +
-              'password counts towards the per-account login failure limit.',
-            operationId: 'deleteOwnAccount',
-            requestBody: requestBody('PasswordConfirmation', '`password`: the current password.'),
-            responses: {
-              '204': { description: 'Deleted' },
-              '400': validationFailed({ password: MISSING_FIELD }, BAD_BODY),
-              '409': conflict(
-                `The account owns widgets (\`${ownsWidgets}\`), or is the last administrator ` +
-                  `(\`${lastAdmin}\`); nothing is deleted`,
-                ownsWidgets,
-              ),
-              '429': RESPONSES.rateLimited,
-            },
-          }),
-        ),
+      delete: secured(
+        takesBody({
+          tags: ['auth'],
+          summary: 'Delete the account of the presented token',
+          description:
+            'Its tokens are refused from then on and its email can register again. A wrong ' +
+            'password counts towards the per-account login failure limit.',
+          operationId: 'deleteOwnAccount',
+          requestBody: requestBody('PasswordConfirmation', '`password`: the current password.'),
+          responses: {
+            '204': { description: 'Deleted' },
+            '400': validationFailed({ password: MISSING_FIELD }, BAD_BODY),
+            '401': tokenOrPasswordRefused('password does not match'),
+            '409': conflict(
+              `The account owns widgets (\`${ownsWidgets}\`), or is the last administrator ` +
+                `(\`${lastAdmin}\`); nothing is deleted`,
+              ownsWidgets,
+            ),
+            '429': RESPONSES.rateLimited,
+          },
+        }),
       ),
     },
     [USERS_PATH]: {
