@@ -22,6 +22,12 @@ export interface RunningServer {
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** In-flight requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/** How often Node looks for requests past their timeouts: a slow client is cut within this. */
+function checkingInterval(headersTimeoutMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(headersTimeoutMs / 10)));
+}
 
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
@@ -73,7 +79,19 @@ export async function startServer(
     },
   );
 
-  const server = createServer(app.callback());
+  const server = createServer(
+    {
+      // Headers within HEADERS_TIMEOUT_MS and the whole request, body included, within
+      // REQUEST_TIMEOUT_MS, or a JSON 408 and the connection closes (answerClientError). Node
+      // checks both on a timer, so it must tick well within the shorter one.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(config.headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  // An idle keep-alive connection is closed after this long.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('clientError', answerClientError);
   // Keep-alive would let a client hold the process open after shutdown begins: responses still
   // being prepared then, and any that start afterwards, close their connection once sent.
