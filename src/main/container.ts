@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Container, type ServiceIdentifier } from 'inversify';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { AccessTokenIssuer } from '../application/AccessTokenIssuer.js';
@@ -24,6 +25,8 @@ import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimi
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
+import { createRedis } from '../adapters/redis/createRedis.js';
+import { RedisAttemptLimiter } from '../adapters/redis/RedisAttemptLimiter.js';
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
@@ -52,6 +55,8 @@ export const TOKENS = {
   Config: token<Config>('Config'),
   Logger: token<Logger>('Logger'),
   Knex: token<Knex>('Knex'),
+  /** Bound only with RATE_LIMIT_STORE=redis: the client the attempt counters use. */
+  Redis: token<Redis>('Redis'),
   Clock: token<Clock>('Clock'),
   AuditLog: token<AuditLog>('AuditLog'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
@@ -121,24 +126,7 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
   );
-  c.bind(TOKENS.LoginFailureLimiter).toResolvedValue(
-    (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'login',
-        max: config.loginMaxFailures,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
-    [TOKENS.Knex, TOKENS.Clock],
-  );
-  c.bind(TOKENS.AuthRequestLimiter).toResolvedValue(
-    (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'client',
-        max: config.authMaxRequests,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
-    [TOKENS.Knex, TOKENS.Clock],
-  );
+  bindAttemptLimiters(c, config);
   c.bind(TOKENS.UserRepository).toResolvedValue(
     (knex: Knex) => new KnexUserRepository(knex),
     [TOKENS.Knex],
@@ -238,6 +226,35 @@ export function buildContainer(config: Config, logger: Logger): Container {
     [TOKENS.WidgetRepository],
   );
   return c;
+}
+
+/**
+ * The login and register counters: in the database (default), or in Redis, which takes their
+ * writes off the database and is shared by every instance pointed at it.
+ */
+function bindAttemptLimiters(c: Container, config: Config): void {
+  const limits = [
+    [TOKENS.LoginFailureLimiter, { scope: 'login', max: config.loginMaxFailures }],
+    [TOKENS.AuthRequestLimiter, { scope: 'client', max: config.authMaxRequests }],
+  ] as const;
+  if (config.rateLimitStore === 'redis') {
+    c.bind(TOKENS.Redis).toResolvedValue(() => createRedis(config.redisUrl));
+  }
+  for (const [id, limit] of limits) {
+    const attemptLimit = { ...limit, windowSeconds: AUTH_LIMIT_WINDOW_SECONDS };
+    if (config.rateLimitStore === 'redis') {
+      c.bind(id).toResolvedValue(
+        (redis: Redis, clock: Clock) =>
+          new RedisAttemptLimiter(redis, clock, attemptLimit, config.redisKeyPrefix),
+        [TOKENS.Redis, TOKENS.Clock],
+      );
+    } else {
+      c.bind(id).toResolvedValue(
+        (knex: Knex, clock: Clock) => new KnexAttemptLimiter(knex, clock, attemptLimit),
+        [TOKENS.Knex, TOKENS.Clock],
+      );
+    }
+  }
 }
 
 /** HS256 signs with the secret; EdDSA/ES256 read their key files (a one-line Error if unusable). */

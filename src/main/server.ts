@@ -8,7 +8,8 @@ import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
-import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
+import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
+import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
 import { buildContainer, TOKENS } from './container.js';
 
 export interface RunningServer {
@@ -23,6 +24,39 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** In-flight requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+interface RedisConnection {
+  /** Resolves when Redis answers; rejects (RedisUnavailableError) at once when it does not. */
+  ping(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the attempt counters' Redis connection without waiting for it: a Redis that is down at
+ * start leaves login and register answering 503 until it is back (the client reconnects by
+ * itself), and everything else served. Logs when Redis goes away and when it is back, not every
+ * failed reconnection.
+ */
+function connectRedis(container: Container, logger: Logger): RedisConnection {
+  const redis = container.get(TOKENS.Redis);
+  let up = true;
+  redis.on('error', (err: unknown) => {
+    if (!up) return;
+    up = false;
+    logger.error({ err }, 'redis unavailable');
+  });
+  redis.on('ready', () => {
+    if (!up) logger.info('redis available again');
+    up = true;
+  });
+  redis.connect().catch(() => undefined); // reported by the error listener
+  return {
+    ping: () => inRedis(() => redis.ping()),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
 
 /** How often Node looks for requests past their timeouts: a slow client is cut within this. */
 function checkingInterval(headersTimeoutMs: number): number {
@@ -43,12 +77,17 @@ export async function startServer(
   const publicJwks = container.get(TOKENS.PublicJwks);
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
-    const applied = await migrateLatest(knex);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    // Only a start with something to apply takes knex's migration lock: instances starting
+    // together on an up-to-date database (cluster workers) only read.
+    if ((await migrationStatus(knex)).pending.length > 0) {
+      const applied = await migrateLatest(knex);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    }
   } catch (error) {
     await knex.destroy();
     throw error;
   }
+  const redis = config.rateLimitStore === 'redis' ? connectRedis(container, logger) : null;
 
   const app = buildKoaApp(
     {
@@ -71,11 +110,23 @@ export async function startServer(
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       publicJwks,
-      isReady: async () => {
-        await knex.raw('select 1');
-        return true;
+      readiness: async () => {
+        const [database, cache] = await Promise.all([
+          knex.raw('select 1').then(
+            () => true,
+            () => false,
+          ),
+          redis?.ping().then(
+            () => true,
+            () => false,
+          ),
+        ]);
+        return { database, ...(cache === undefined ? {} : { redis: cache }) };
       },
-      isDatabaseUnavailable,
+      unavailableDependency: (error) => {
+        if (isDatabaseUnavailable(error)) return 'database';
+        return isRedisUnavailable(error) ? 'redis' : null;
+      },
     },
   );
 
@@ -138,7 +189,7 @@ export async function startServer(
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       await closed;
       clearTimeout(force);
-      await knex.destroy();
+      await Promise.all([knex.destroy(), redis?.close()]);
     })());
 
   return { url, server, container, close };

@@ -48,6 +48,8 @@ export interface Config {
   readonly rateLimitStore: RateLimitStore;
   /** `redis://…` or `rediss://…`; only used with RATE_LIMIT_STORE=redis. */
   readonly redisUrl: string;
+  /** Starts every key Gatehouse writes in Redis, so deployments can share one. */
+  readonly redisKeyPrefix: string;
 }
 
 export type RateLimitStore = 'database' | 'redis';
@@ -103,11 +105,13 @@ type Defaults = Omit<
   | 'requestTimeoutMs'
   | 'rateLimitStore'
   | 'redisUrl'
+  | 'redisKeyPrefix'
 >;
 
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_KEY_PREFIX = 'gatehouse:';
 
 const DEFAULTS: Record<NodeEnv, Defaults> = {
   production: defaultsFor('0.0.0.0', 'sqlite:./var/gatehouse.sqlite', 3600, 12, 'info'),
@@ -221,6 +225,7 @@ export function loadConfig(
       RATE_LIMIT_STORES,
     ),
     redisUrl: redisUrl(get('REDIS_URL') ?? DEFAULT_REDIS_URL),
+    redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX,
   };
 }
 

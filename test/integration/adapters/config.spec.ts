@@ -58,6 +58,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 30_000,
         rateLimitStore: 'database',
         redisUrl: 'redis://127.0.0.1:6379',
+        redisKeyPrefix: 'gatehouse:',
       });
     });
 
@@ -129,6 +130,7 @@ describe('loadConfig', () => {
         REQUEST_TIMEOUT_MS: '20000',
         RATE_LIMIT_STORE: 'Redis',
         REDIS_URL: 'rediss://:pw@cache.example.com:6380/2',
+        REDIS_KEY_PREFIX: 'gh-eu:',
       });
       expect(config).to.deep.equal({
         env: 'production',
@@ -157,6 +159,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 20_000,
         rateLimitStore: 'redis',
         redisUrl: 'rediss://:pw@cache.example.com:6380/2',
+        redisKeyPrefix: 'gh-eu:',
       });
     });
 
