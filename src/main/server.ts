@@ -63,6 +63,13 @@ function checkingInterval(headersTimeoutMs: number): number {
   return Math.min(1000, Math.max(50, Math.floor(headersTimeoutMs / 10)));
 }
 
+/** Where a client on this machine reaches a server listening on `host`:`port`. */
+export function localUrl(host: string, port: number): string {
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  const local = bracketed === '0.0.0.0' || bracketed === '[::]' ? '127.0.0.1' : bracketed;
+  return `http://${local}:${port}`;
+}
+
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
 }
@@ -155,9 +162,7 @@ export async function startServer(
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = localUrl(config.host, (server.address() as AddressInfo).port);
 
   const purgeRevoked = container.get(TOKENS.PurgeRevokedTokens);
   const limiters = [TOKENS.LoginFailureLimiter, TOKENS.AuthRequestLimiter].map((id) =>
