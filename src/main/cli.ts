@@ -4,12 +4,7 @@ import './memory.js';
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
-import {
-  ConfigError,
-  loadConfig,
-  workerCount,
-  type Config,
-} from '../adapters/config/config.js';
+import { ConfigError, loadConfig, workerCount, type Config } from '../adapters/config/config.js';
 import { generateKeyFile } from '../adapters/security/generateKeyFile.js';
 import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
 import {
@@ -94,8 +89,10 @@ program
     workersOption,
   )
   .action(async (options: { workers?: number }) => {
-    const config = loadConfig();
-    const workers = options.workers ?? config.workers;
+    const loaded = loadConfig();
+    // The option wins over WEB_CONCURRENCY; the workers, re-running this command, see it too.
+    const config: Config = { ...loaded, workers: options.workers ?? loaded.workers };
+    const { workers } = config;
     if (workers > 1 && cluster.isPrimary) {
       const logger = createLogger(config);
       if (config.generatedSecret) {

@@ -92,10 +92,15 @@ export const TOKENS = {
 /** The brute-force window of the contract: 15 minutes. */
 export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
 
-/** One hash at a time per core, leaving the rest of libuv's thread pool to everything else. */
-function hashingSlots(): number {
+/**
+ * One hash at a time per core, leaving the rest of libuv's thread pool to everything else. With
+ * several workers the cores are shared out between them, so that together they hash on every core
+ * without queueing more hashes on the CPU than there are cores.
+ */
+function hashingSlots(workers: number): number {
   const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  return Math.max(1, Math.min(availableParallelism(), threads - 1));
+  const cores = Math.ceil(availableParallelism() / workers);
+  return Math.max(1, Math.min(cores, threads - 1));
 }
 
 /**
@@ -124,7 +129,7 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(logger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
-    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
+    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots(config.workers)),
   );
   bindAttemptLimiters(c, config);
   c.bind(TOKENS.UserRepository).toResolvedValue(

@@ -1,12 +1,14 @@
 /**
- * Imported first by cli.ts, before any other module is evaluated: caps V8's young generation at
- * its initial size (1 MiB per semi-space) for every start of the program — the bin, `npm run
- * serve`, a container's `node dist/main/cli.js serve` — with no node flag needed.
+ * Imported first by cli.ts, so evaluated before any other module: stops V8's young generation
+ * from growing, for every start of the program — the bin, `npm run serve`, a container's `node
+ * dist/main/cli.js serve` — with no node flag needed.
  *
  * Left alone, V8 doubles the young generation as the allocation rate grows, up to 16 MiB per
  * semi-space on 64-bit, which under load is ~30–40 MB of RSS that only ever holds request garbage.
  * `--max-semi-space-size` cannot be changed once the heap exists (V8 sizes it at start-up), but the
- * growth factor is read each time the young generation would grow: at 1 it never does.
+ * growth factor is read each time the young generation would grow: at 1 it never does. It stays
+ * the size it had when this module ran: Node loads the whole static module graph before it runs
+ * any module, which takes it from 1 to 4 MiB per semi-space (measured with the built server).
  *
  * An operator who chose a size (`--max-semi-space-size`, `--semi-space-growth-factor`, on the
  * command line or in NODE_OPTIONS) keeps it: the cap is then not applied.
