@@ -66,6 +66,12 @@ export function runCluster(options: ClusterOptions): Promise<number> {
           if (live.size === 0) resolve(failed ? 1 : 0);
           return;
         }
+        if (clean) {
+          // A worker only exits 0 on a signal of its own (a terminal's SIGINT reaches the whole
+          // process group): the service is being stopped.
+          stop(`worker ${worker.id} stopped`);
+          return;
+        }
         logger.error({ worker: worker.id, pid: worker.process.pid, code, signal }, 'worker died');
         if (!started) {
           failed = true;

@@ -32,12 +32,12 @@ interface RedisConnection {
 }
 
 /**
- * Opens the attempt counters' Redis connection without waiting for it: a Redis that is down at
- * start leaves login and register answering 503 until it is back (the client reconnects by
- * itself), and everything else served. Logs when Redis goes away and when it is back, not every
- * failed reconnection.
+ * Opens the attempt counters' Redis connection, waiting for it one connect timeout (1 s) at the
+ * most: a Redis that is down at start does not stop the start, it leaves login and register
+ * answering 503 until it is back (the client reconnects by itself), and everything else served.
+ * Logs when Redis goes away and when it is back, not every failed reconnection.
  */
-function connectRedis(container: Container, logger: Logger): RedisConnection {
+async function connectRedis(container: Container, logger: Logger): Promise<RedisConnection> {
   const redis = container.get(TOKENS.Redis);
   let up = true;
   redis.on('error', (err: unknown) => {
@@ -49,7 +49,7 @@ function connectRedis(container: Container, logger: Logger): RedisConnection {
     if (!up) logger.info('redis available again');
     up = true;
   });
-  redis.connect().catch(() => undefined); // reported by the error listener
+  await redis.connect().catch(() => undefined); // reported by the error listener
   return {
     ping: () => inRedis(() => redis.ping()),
     close: async () => {
@@ -94,7 +94,7 @@ export async function startServer(
     await knex.destroy();
     throw error;
   }
-  const redis = config.rateLimitStore === 'redis' ? connectRedis(container, logger) : null;
+  const redis = config.rateLimitStore === 'redis' ? await connectRedis(container, logger) : null;
 
   const app = buildKoaApp(
     {

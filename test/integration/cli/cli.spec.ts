@@ -4,7 +4,7 @@ import {
   type SpawnOptionsWithoutStdio,
 } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -204,6 +204,23 @@ function getOnNewConnection(url: string): Promise<number> {
     get.once('error', reject);
     get.end();
   });
+}
+
+/** The pids of a process's children, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) {
+        children.push(Number(entry));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
 }
 
 /** Whether a process with this pid still exists. */
@@ -863,6 +880,26 @@ describe('gatehouse CLI', function () {
       expect([code, signal], server.stderr()).to.deep.equal([0, null]);
       expect(pids.filter(alive), 'workers still running').to.deep.equal([]);
       expect(server.stderr()).to.equal('');
+    });
+
+    it('stops, exit 1, when workers keep dying: more than 5 within a minute', async function () {
+      const server = await serve(production(sqliteUrl()), ['--workers', '2']);
+      const primary = server.child.pid ?? 0;
+      const killed = new Set<number>();
+      while (server.child.exitCode === null && killed.size < 20) {
+        for (const pid of childrenOf(primary)) {
+          if (killed.has(pid)) continue;
+          killed.add(pid);
+          process.kill(pid, 'SIGKILL');
+        }
+        await sleep(50);
+      }
+      const [code, signal] = await server.exit;
+      expect([code, signal], server.stdout()).to.deep.equal([1, null]);
+      const deaths = server.logs().filter((entry) => entry.msg === 'worker died');
+      expect(deaths).to.have.length.within(6, 7);
+      const stopping = server.logs().find((entry) => entry.msg === 'shutting down');
+      expect(stopping).to.deep.include({ reason: 'more than 5 workers died within 60 s' });
     });
 
     it('refuses a worker count it cannot use, in one line, before starting anything', async function () {
