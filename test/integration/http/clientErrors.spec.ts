@@ -159,6 +159,22 @@ describe('slow clients', () => {
     expect(closedAfterMs).to.be.within(HEADERS_TIMEOUT_MS, HEADERS_TIMEOUT_MS + 2000);
   });
 
+  it('closes an idle keep-alive connection after 5 s', async function () {
+    this.timeout(15_000);
+    const { hostname, port } = new URL(server.url);
+    const closedAfterMs = await new Promise<number>((resolve, reject) => {
+      let answered = 0;
+      const socket = connect(Number(port), hostname, () =>
+        socket.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+      );
+      socket.on('data', () => (answered ||= Date.now()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Date.now() - answered));
+      setTimeout(() => socket.destroy(new Error('still open after 10 s')), 10_000);
+    });
+    expect(closedAfterMs).to.be.within(4900, 7000);
+  });
+
   it('answers a request whose body arrives in time, however slowly', async function () {
     this.timeout(15_000);
     const body = '{}';
