@@ -5,19 +5,18 @@
  *   npm run bench                                          # SQLite file in a temporary directory
  *   BENCH_DATABASE_URL=postgres://…/gh_bench npm run bench # a database the bench may empty
  *   BENCH_SECONDS=3 BENCH_WIDGETS=1000,10000 npm run bench # a quick run
+ *   BENCH_WORKERS=1 npm run bench                          # without the all-cores (cluster) phase
  *   BENCH_CPU_PROF=1 npm run bench                         # server CPU profile in bench/results/
  *   BENCH_UPDATE_DOC=1 npm run bench                       # also rewrite BENCHMARKS.md's table
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Options } from 'autocannon';
 import { createKnex } from '../src/adapters/persistence/knex/createKnex.js';
 import { truncateAll } from '../test/support/databases.js';
 import { request } from '../test/support/server.js';
 import { bcryptRate } from './bcryptLimit.js';
-import { buildServer, ROOT } from './build.js';
+import { buildServer, ROOT, type Build } from './build.js';
 import { load } from './load.js';
 import { report, type BenchResults } from './report.js';
 import { seedWidgets } from './seed.js';
@@ -26,16 +25,21 @@ import {
   memoryOf,
   RssSampler,
   startServer as startServerProcess,
+  treeRss,
   type ServerProcess,
+  type StartOptions,
 } from './server.js';
 
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
-const STORM_SECONDS = 2 * SECONDS;
+const STORM_SECONDS = Number(env.BENCH_STORM_SECONDS ?? 2 * SECONDS);
 const PAGE_SECONDS = Math.max(2, SECONDS / 2);
 const WIDGETS = (env.BENCH_WIDGETS ?? '1000,10000,100000').split(',').map(Number);
 const BCRYPT_COST = Number(env.BENCH_BCRYPT_COST ?? 12); // production's default
 const CORES = availableParallelism();
+/** `serve --workers` of the all-cores phase: `auto` (one per core) unless BENCH_WORKERS says. */
+const CLUSTER_WORKERS = env.BENCH_WORKERS ?? 'auto';
+const CLUSTER_SIZE = CLUSTER_WORKERS === 'auto' ? CORES : Number(CLUSTER_WORKERS);
 const PER_PAGE = 100;
 /** Enough logins in flight to keep every hashing slot busy while the others do their I/O. */
 const LOGIN_CONNECTIONS = 2 * CORES;
@@ -45,38 +49,32 @@ const THROUGHPUT_CONNECTIONS = 10;
 const PAGE_CONNECTIONS = 2;
 const OUT_DIR = env.BENCH_OUT ?? join(ROOT, 'bench/results');
 const SERVER_STARTS = 3;
-
-/**
- * The node flags of `npm run serve`, the documented production start (`node <flags>
- * dist/main/cli.js serve`): the bench starts the server as production does.
- */
-function productionNodeFlags(): string[] {
-  const scripts = (
-    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    }
-  ).scripts;
-  const match = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js serve$/.exec(
-    scripts.serve ?? '',
-  );
-  if (match === null)
-    throw new Error('package.json scripts.serve is not `node [flags] dist/main/cli.js serve`');
-  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
-}
-const PRODUCTION_NODE_FLAGS = productionNodeFlags();
+/** Whether the server logs its `Gatehouse listening on` line (info), which the bench waits for. */
+const LOGS_INFO = ['info', 'debug', 'trace'].includes(env.BENCH_LOG_LEVEL ?? 'info');
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
+interface Credentials {
+  email: string;
+  password: string;
+}
+const CREDENTIALS: Credentials = { email: 'bench@example.com', password: 'bench password 0123' };
+
 /** Every server started, so a failed run still stops them all. */
 const servers = new Set<ServerProcess>();
-async function startServer(...args: Parameters<typeof startServerProcess>) {
-  const server = await startServerProcess(...args);
+async function startServer(build: Build, options: StartOptions) {
+  const server = await startServerProcess(build, { ...options, awaitListeningLog: LOGS_INFO });
   servers.add(server);
+  // Without that log line, give the other workers time to listen.
+  if (!LOGS_INFO && options.serveArgs !== undefined) await sleep(3000);
   return server;
 }
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(CLUSTER_SIZE) || CLUSTER_SIZE < 1) {
+    throw new Error('BENCH_WORKERS must be auto or a positive integer');
+  }
   const loadBefore = loadavg()[0] ?? 0;
   log(`building (tsconfig.build.json into a temporary directory)`);
   const build = await buildServer();
@@ -98,7 +96,6 @@ async function main(): Promise<void> {
   };
   const profile =
     env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT_DIR, 'profiles')}`] : [];
-  const nodeFlags = [...PRODUCTION_NODE_FLAGS, ...profile];
   try {
     if (postgres !== undefined) {
       log('emptying the bench database');
@@ -108,26 +105,26 @@ async function main(): Promise<void> {
     log(`timing bcrypt (cost ${BCRYPT_COST}) on one core`);
     const bcryptBefore = await bcryptRate(BCRYPT_COST, 1, 3);
 
+    // Every start is a container's: `node dist/main/cli.js serve`, no node flags.
     log('start to ready: one cold start (migrations), then warm starts');
     await fetch('http://127.0.0.1:1').catch(() => undefined); // load fetch before timing
-    const cold = await startServer(build, { env: serverEnv, nodeFlags: PRODUCTION_NODE_FLAGS });
+    const cold = await startServer(build, { env: serverEnv });
     await cold.stop();
     const starts: { readyMs: number; idleRss: number }[] = [];
     for (let i = 0; i < SERVER_STARTS; i += 1) {
-      const server = await startServer(build, {
-        env: serverEnv,
-        nodeFlags: PRODUCTION_NODE_FLAGS,
-      });
+      const server = await startServer(build, { env: serverEnv });
       await sleep(1000);
       starts.push({ readyMs: server.readyMs, idleRss: memoryOf(server.child.pid)?.rss ?? NaN });
       await server.stop();
     }
 
+    log('one worker (in-process)');
     const barePort = await freePort();
-    const server = await startServer(build, { env: serverEnv, barePort, nodeFlags });
+    const server = await startServer(build, { env: serverEnv, barePort, nodeFlags: profile });
     const { base } = server;
-    const credentials = { email: 'bench@example.com', password: 'bench password 0123' };
-    const registered = await request(base, 'POST', '/api/v1/auth/register', { json: credentials });
+    const registered = await request(base, 'POST', '/api/v1/auth/register', {
+      json: CREDENTIALS,
+    });
     if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
     const token = String(registered.json.access_token);
     const me = await request(base, 'GET', '/api/v1/auth/user', { token });
@@ -138,49 +135,15 @@ async function main(): Promise<void> {
     const sampler = new RssSampler(server.child.pid);
     sampler.start();
 
-    log(`login storm: ${STORM_SECONDS} s, ${LOGIN_CONNECTIONS} connections`);
-    const loginRequest: Options = {
-      url: `${base}/api/v1/auth/login`,
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(credentials),
-      duration: STORM_SECONDS,
-    };
-    const probe = (path: string, headers: Record<string, string> = {}) =>
-      load({
-        url: `${base}${path}`,
-        headers,
-        connections: 1,
-        overallRate: PROBE_RATE,
-        duration: STORM_SECONDS,
-      });
-    const [logins, liveDuringStorm, userDuringStorm] = await Promise.all([
-      load({ ...loginRequest, connections: LOGIN_CONNECTIONS }),
-      probe('/health/live'),
-      probe('/api/v1/auth/user', auth),
-    ]);
-
+    const storm = await loginStorm(base, auth);
     const phaseRss: Record<string, number> = { storm: sampler.phase() };
     log(`timing bcrypt again, on one core and on ${CORES}`);
     const bcryptAfter = await bcryptRate(BCRYPT_COST, 1, 3);
     const bcryptAllCores = await bcryptRate(BCRYPT_COST, CORES, 3);
 
-    log(`authenticated GET vs a bare Koa route: ${SECONDS} s each`);
-    const bareOptions = {
-      url: `http://127.0.0.1:${barePort}/`,
-      connections: THROUGHPUT_CONNECTIONS,
-    };
-    const userOptions = {
-      url: `${base}/api/v1/auth/user`,
-      headers: auth,
-      connections: THROUGHPUT_CONNECTIONS,
-    };
-    await load({ ...bareOptions, duration: 1 }); // warm-up
-    await load({ ...userOptions, duration: 1 });
-    const bare = await load({ ...bareOptions, duration: SECONDS });
-    phaseRss['bare route'] = sampler.phase();
-    const user = await load({ ...userOptions, duration: SECONDS });
-    phaseRss['authenticated GET'] = sampler.phase();
+    const throughput = await authenticatedVsBare(base, barePort, auth, (phase) => {
+      phaseRss[phase] = sampler.phase();
+    });
 
     const widgets: BenchResults['widgets'] = [];
     let seeded = 0;
@@ -210,6 +173,8 @@ async function main(): Promise<void> {
     const peakRss = memoryOf(server.child.pid)?.peak ?? NaN;
     await server.stop();
 
+    const cluster = CLUSTER_SIZE > 1 ? await allCores(build, serverEnv) : null;
+
     const results: BenchResults = {
       date: new Date().toISOString(),
       machine: {
@@ -223,6 +188,7 @@ async function main(): Promise<void> {
       settings: {
         database: postgres === undefined ? 'sqlite' : 'postgres',
         nodeEnv: 'production',
+        start: 'node dist/main/cli.js serve',
         bcryptCost: BCRYPT_COST,
         uvThreadpoolSize: env.UV_THREADPOOL_SIZE ?? 'default (4)',
         nodeOptions: env.NODE_OPTIONS ?? '',
@@ -230,12 +196,12 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         stormSeconds: STORM_SECONDS,
         pageSeconds: PAGE_SECONDS,
+        clusterWorkers: CLUSTER_SIZE > 1 ? `${CLUSTER_WORKERS} (${CLUSTER_SIZE})` : 'skipped',
         loginConnections: LOGIN_CONNECTIONS,
         probeRatePerSecond: PROBE_RATE,
         throughputConnections: THROUGHPUT_CONNECTIONS,
         pageConnections: PAGE_CONNECTIONS,
         perPage: PER_PAGE,
-        nodeFlags: PRODUCTION_NODE_FLAGS.join(' '),
         cpuProfile: profile.length > 0,
         buildSeconds: Math.round(build.seconds * 10) / 10,
       },
@@ -243,10 +209,10 @@ async function main(): Promise<void> {
         perCoreBefore: bcryptBefore.perSecond,
         perCoreAfter: bcryptAfter.perSecond,
         allCores: bcryptAllCores.perSecond,
-        limit: (CORES * (bcryptBefore.perSecond + bcryptAfter.perSecond)) / 2,
+        coresTimesOne: (CORES * (bcryptBefore.perSecond + bcryptAfter.perSecond)) / 2,
       },
-      storm: { logins, live: liveDuringStorm, user: userDuringStorm },
-      throughput: { bare, user },
+      storm,
+      throughput,
       widgets,
       memory: {
         idleFreshRss: median(starts.map((s) => s.idleRss)),
@@ -256,6 +222,7 @@ async function main(): Promise<void> {
         byPhase: phaseRss,
       },
       startup: { coldMs: cold.readyMs, warmMs: starts.map((s) => s.readyMs) },
+      cluster,
     };
     await report(results, OUT_DIR, env.BENCH_UPDATE_DOC === '1');
   } finally {
@@ -264,6 +231,106 @@ async function main(): Promise<void> {
     await knex.destroy();
     build.remove();
   }
+}
+
+/**
+ * Logins on 2 × cores connections for STORM_SECONDS, and meanwhile two paced probes, one
+ * connection each at PROBE_RATE: `GET /health/live` and an authenticated `GET /api/v1/auth/user`.
+ */
+async function loginStorm(
+  base: string,
+  auth: Record<string, string>,
+): Promise<BenchResults['storm']> {
+  log(`login storm: ${STORM_SECONDS} s, ${LOGIN_CONNECTIONS} connections`);
+  const probe = (path: string, headers: Record<string, string> = {}) =>
+    load({
+      url: `${base}${path}`,
+      headers,
+      connections: 1,
+      overallRate: PROBE_RATE,
+      duration: STORM_SECONDS,
+    });
+  const [logins, live, user] = await Promise.all([
+    load({
+      url: `${base}/api/v1/auth/login`,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(CREDENTIALS),
+      duration: STORM_SECONDS,
+      connections: LOGIN_CONNECTIONS,
+    }),
+    probe('/health/live'),
+    probe('/api/v1/auth/user', auth),
+  ]);
+  return { logins, live, user };
+}
+
+/** The bare Koa route, then the authenticated GET, after a 1 s warm-up of each. */
+async function authenticatedVsBare(
+  base: string,
+  barePort: number,
+  auth: Record<string, string>,
+  phaseDone: (phase: string) => void,
+): Promise<BenchResults['throughput']> {
+  log(`authenticated GET vs a bare Koa route: ${SECONDS} s each`);
+  const bareOptions = { url: `http://127.0.0.1:${barePort}/`, connections: THROUGHPUT_CONNECTIONS };
+  const userOptions = {
+    url: `${base}/api/v1/auth/user`,
+    headers: auth,
+    connections: THROUGHPUT_CONNECTIONS,
+  };
+  await load({ ...bareOptions, duration: 1 }); // warm-up
+  await load({ ...userOptions, duration: 1 });
+  const bare = await load({ ...bareOptions, duration: SECONDS });
+  phaseDone('bare route');
+  const user = await load({ ...userOptions, duration: SECONDS });
+  phaseDone('authenticated GET');
+  return { bare, user };
+}
+
+/**
+ * The storm and the throughput scenarios again on `serve --workers auto` (BENCH_WORKERS), on the
+ * database the one-worker phase left, with the RSS of the primary and of each worker.
+ */
+async function allCores(
+  build: Build,
+  serverEnv: NodeJS.ProcessEnv,
+): Promise<NonNullable<BenchResults['cluster']>> {
+  log(`all cores: serve --workers ${CLUSTER_WORKERS} (${CLUSTER_SIZE} workers)`);
+  const serveArgs = ['--workers', CLUSTER_WORKERS];
+  const idle = await startServer(build, { env: serverEnv, serveArgs });
+  await sleep(1000);
+  const idleRss = treeRss(idle.child.pid);
+  await idle.stop();
+
+  const barePort = await freePort();
+  const server = await startServer(build, { env: serverEnv, barePort, serveArgs });
+  const login = await request(server.base, 'POST', '/api/v1/auth/login', { json: CREDENTIALS });
+  if (login.status !== 200) throw new Error(`login: ${login.status}`);
+  const auth = { Authorization: `Bearer ${String(login.json.access_token)}` };
+  const sampler = new RssSampler(server.child.pid);
+  sampler.start();
+  const storm = await loginStorm(server.base, auth);
+  const byPhase: Record<string, number> = { storm: sampler.phase() };
+  const throughput = await authenticatedVsBare(server.base, barePort, auth, (phase) => {
+    byPhase[phase] = sampler.phase();
+  });
+  const loadRss = Math.max(sampler.stop(), ...Object.values(byPhase));
+  const loadByProcess = sampler.perProcess();
+  await server.stop();
+  return {
+    workers: CLUSTER_SIZE,
+    readyMs: idle.readyMs,
+    storm,
+    throughput,
+    memory: {
+      idleRss: idleRss.total,
+      idleByProcess: idleRss.byProcess,
+      loadRss,
+      loadByProcess,
+      byPhase,
+    },
+  };
 }
 
 function median(values: number[]): number {

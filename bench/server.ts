@@ -1,7 +1,7 @@
 /** The built server as a child process: started, timed to readiness, measured, stopped. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Build } from './build.js';
 
@@ -19,6 +19,14 @@ export interface StartOptions {
   readonly barePort?: number;
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeFlags?: readonly string[];
+  /** Arguments after `serve`, e.g. `--workers auto`. */
+  readonly serveArgs?: readonly string[];
+  /**
+   * Also wait for the `Gatehouse listening on` log line (default true): with several workers the
+   * first answers before the others listen, and the primary logs once they all do. Only at
+   * LOG_LEVEL info or lower is there such a line.
+   */
+  readonly awaitListeningLog?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -38,7 +46,7 @@ export async function startServer(build: Build, options: StartOptions): Promise<
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), ...preload, build.cli, 'serve'],
+    [...(options.nodeFlags ?? []), ...preload, build.cli, 'serve', ...(options.serveArgs ?? [])],
     {
       cwd: build.dir,
       env: {
@@ -51,17 +59,18 @@ export async function startServer(build: Build, options: StartOptions): Promise<
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  child.stdout?.resume();
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`the server exited (code ${String(code)}) before it was ready`);
   });
   exited.catch(() => undefined);
-  const readyMs = await Promise.race([waitUntilReady(base, started), exited]).catch(
-    (error: unknown) => {
-      child.kill('SIGKILL');
-      throw error;
-    },
-  );
+  let logged: Promise<void> | null = null;
+  if (options.awaitListeningLog === false) child.stdout?.resume();
+  else logged = listening(child);
+  const ready = Promise.all([waitUntilReady(base, started), logged]).then(([ms]) => ms);
+  const readyMs = await Promise.race([ready, exited]).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     child,
     base,
@@ -72,6 +81,24 @@ export async function startServer(build: Build, options: StartOptions): Promise<
       await once(child, 'exit');
     },
   };
+}
+
+/** Resolves at the `Gatehouse listening on` log line; the rest of stdout is drained unread. */
+function listening(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    const scan = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (!seen.includes('"msg":"Gatehouse listening on')) {
+        seen = seen.slice(seen.lastIndexOf('\n') + 1);
+        return;
+      }
+      child.stdout?.off('data', scan);
+      child.stdout?.resume();
+      resolve();
+    };
+    child.stdout?.on('data', scan);
+  });
 }
 
 async function waitUntilReady(base: string, started: number): Promise<number> {
@@ -99,25 +126,68 @@ export function memoryOf(pid: number | undefined): { rss: number; peak: number }
   return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
 }
 
-/** Samples a process's RSS every 100 ms; `max()` is the highest sample since `start()`. */
+/** The process and its children (a cluster primary's workers), from /proc (Linux only). */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so split after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // the process has gone
+    }
+  }
+  return [pid, ...children.sort((a, b) => a - b)];
+}
+
+/** RSS of a process tree: the sum, and each process's. */
+export interface TreeRss {
+  readonly total: number;
+  readonly byProcess: number[];
+}
+
+export function treeRss(pid: number | undefined): TreeRss {
+  const byProcess = processTree(pid).map((each) => memoryOf(each)?.rss ?? 0);
+  return { total: byProcess.reduce((sum, rss) => sum + rss, 0), byProcess };
+}
+
+/**
+ * Samples the RSS of a process and its children every 100 ms: the highest sum, and each process's
+ * highest (by position: the primary first, then its workers by pid), since `start()`.
+ */
 export class RssSampler {
   private timer: NodeJS.Timeout | undefined;
   private highest = 0;
+  private highestEach: number[] = [];
 
   constructor(private readonly pid: number | undefined) {}
 
   start(): void {
     this.highest = 0;
-    this.timer = setInterval(() => {
-      this.highest = Math.max(this.highest, memoryOf(this.pid)?.rss ?? 0);
-    }, 100);
+    this.highestEach = [];
+    this.timer = setInterval(() => this.sample(), 100);
   }
 
-  /** The highest sample since start, and a new start: the peak of one phase. */
+  private sample(): void {
+    const { total, byProcess } = treeRss(this.pid);
+    this.highest = Math.max(this.highest, total);
+    this.highestEach = byProcess.map((rss, i) => Math.max(rss, this.highestEach[i] ?? 0));
+  }
+
+  /** The highest sum since start, and a new start: the peak of one phase. */
   phase(): number {
     const highest = this.highest;
-    this.highest = memoryOf(this.pid)?.rss ?? 0;
+    this.highest = treeRss(this.pid).total;
     return highest;
+  }
+
+  /** Each process's highest sample since `start()` (not reset by `phase()`). */
+  perProcess(): number[] {
+    return [...this.highestEach];
   }
 
   stop(): number {

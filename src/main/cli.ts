@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+// First, before any other module allocates: caps V8's young generation (see memory.ts).
+import './memory.js';
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
+import { ConfigError, loadConfig, workerCount, type Config } from '../adapters/config/config.js';
 import { generateKeyFile } from '../adapters/security/generateKeyFile.js';
 import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
 import {
@@ -18,12 +21,10 @@ import {
   type RequestOrigin,
   type User,
 } from '../domain/index.js';
+import { runCluster } from './cluster.js';
 import { buildContainer, TOKENS } from './container.js';
 import { promptHidden, readStdin } from './prompt.js';
-import { createLogger, startServer } from './server.js';
-
-/** The audit trail's origin for the operator's commands: no request, no client address. */
-const COMMAND_LINE: RequestOrigin = { requestId: null, clientAddress: null };
+import { createLogger, localUrl, startServer } from './server.js';
 
 /** One line for the operator: no stack, no secret, the fields that failed. */
 function reason(error: unknown): string {
@@ -105,27 +106,72 @@ const program = new Command('gatehouse')
 program
   .command('serve')
   .description('run the HTTP server (applies pending migrations first)')
-  .action(async () => {
-    const config = loadConfig();
-    const logger = createLogger(config);
-    if (config.generatedSecret) {
-      logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
+  .option(
+    '--workers <count>',
+    'processes serving requests, a number or auto (one per core); default WEB_CONCURRENCY, else 1',
+    workersOption,
+  )
+  .action(async (options: { workers?: number }) => {
+    const loaded = loadConfig();
+    // The option wins over WEB_CONCURRENCY; the workers, re-running this command, see it too.
+    const config: Config = { ...loaded, workers: options.workers ?? loaded.workers };
+    const { workers } = config;
+    if (workers > 1 && cluster.isPrimary) {
+      const logger = createLogger(config);
+      if (config.generatedSecret) {
+        logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
+      }
+      const code = await runCluster({
+        workers,
+        logger,
+        // Every worker must verify the others' tokens: one generated secret for all of them.
+        workerEnv: config.generatedSecret ? { JWT_SECRET: config.jwtSecret } : {},
+        urlOf: (address) => localUrl(config.host, address.port),
+        listeningFields: { env: config.env },
+      });
+      process.exit(code);
     }
-    const running = await startServer(config, logger);
-    logger.info({ url: running.url, env: config.env }, `Gatehouse listening on ${running.url}`);
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      running.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    await serve(config);
   });
+
+/**
+ * Serves in this process: the whole service with one worker, or one worker of several (its log
+ * lines then name it). SIGTERM/SIGINT stop accepting, finish in-flight requests and exit 0.
+ */
+async function serve(config: Config): Promise<void> {
+  const worker = cluster.worker;
+  const logger =
+    worker === undefined
+      ? createLogger(config)
+      : createLogger(config).child({ worker: worker.id, pid: process.pid });
+  if (config.generatedSecret && worker === undefined) {
+    logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
+  }
+  const running = await startServer(config, logger);
+  const message = worker === undefined ? 'Gatehouse listening on' : 'worker listening on';
+  logger.info({ url: running.url, env: config.env }, `${message} ${running.url}`);
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+function workersOption(value: string): number {
+  try {
+    return workerCount('--workers', value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidArgumentError(reason.replace(/^--workers must be/, 'expected'));
+  }
+}
 
 program
   .command('migrate')
@@ -176,7 +222,7 @@ program
     }
     const admin = Boolean(options.on);
     const user = await withDatabase((c) =>
-      c.get(TOKENS.ChangeAdminRights).execute(OPERATOR, { email }, admin, COMMAND_LINE),
+      c.get(TOKENS.ChangeAdminRights).execute(OPERATOR, { email }, admin, CLI_ORIGIN),
     );
     console.log(`${user.email} is ${admin ? 'now' : 'no longer'} an admin`);
   });
@@ -187,7 +233,7 @@ program
   .argument('<email>')
   .action(async (email: string) => {
     const user = await withDatabase((c) =>
-      c.get(TOKENS.DeleteUser).execute(OPERATOR, { email }, COMMAND_LINE),
+      c.get(TOKENS.DeleteUser).execute(OPERATOR, { email }, CLI_ORIGIN),
     );
     console.log(`deleted ${user.email}, public id ${user.publicId}`);
   });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Container, type ServiceIdentifier } from 'inversify';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { AccessTokenIssuer } from '../application/AccessTokenIssuer.js';
@@ -32,6 +33,8 @@ import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedToken
 import { KnexSessionLookup } from '../adapters/persistence/knex/KnexSessionLookup.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
+import { createRedis } from '../adapters/redis/createRedis.js';
+import { RedisAttemptLimiter } from '../adapters/redis/RedisAttemptLimiter.js';
 import { Argon2PasswordHasher } from '../adapters/security/Argon2PasswordHasher.js';
 import { BcryptPasswordHasher } from '../adapters/security/BcryptPasswordHasher.js';
 import { CryptoIdGenerator } from '../adapters/security/CryptoIdGenerator.js';
@@ -67,6 +70,8 @@ export const TOKENS = {
   Config: token<Config>('Config'),
   Logger: token<Logger>('Logger'),
   Knex: token<Knex>('Knex'),
+  /** Bound only with RATE_LIMIT_STORE=redis: the client the attempt counters use. */
+  Redis: token<Redis>('Redis'),
   Clock: token<Clock>('Clock'),
   AuditLog: token<AuditLog>('AuditLog'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
@@ -110,10 +115,15 @@ export const TOKENS = {
 /** The brute-force window of the contract: 15 minutes. */
 export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
 
-/** One hash at a time per core, leaving the rest of libuv's thread pool to everything else. */
-function hashingSlots(): number {
+/**
+ * One hash at a time per core, leaving the rest of libuv's thread pool to everything else. With
+ * several workers the cores are shared out between them, so that together they hash on every core
+ * without queueing more hashes on the CPU than there are cores.
+ */
+function hashingSlots(workers: number): number {
   const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  return Math.max(1, Math.min(availableParallelism(), threads - 1));
+  const cores = Math.ceil(availableParallelism() / workers);
+  return Math.max(1, Math.min(cores, threads - 1));
 }
 
 /**
@@ -143,26 +153,9 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
   c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(auditLogger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
-    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
+    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots(config.workers)),
   );
-  c.bind(TOKENS.LoginFailureLimiter).toResolvedValue(
-    (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'login',
-        max: config.loginMaxFailures,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
-    [TOKENS.Knex, TOKENS.Clock],
-  );
-  c.bind(TOKENS.AuthRequestLimiter).toResolvedValue(
-    (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'client',
-        max: config.authMaxRequests,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
-    [TOKENS.Knex, TOKENS.Clock],
-  );
+  bindAttemptLimiters(c, config);
   c.bind(TOKENS.UserRepository).toResolvedValue(
     (knex: Knex) => new KnexUserRepository(knex),
     [TOKENS.Knex],
@@ -323,6 +316,35 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
     [TOKENS.WidgetRepository],
   );
   return c;
+}
+
+/**
+ * The login and register counters: in the database (default), or in Redis, which takes their
+ * writes off the database and is shared by every instance pointed at it.
+ */
+function bindAttemptLimiters(c: Container, config: Config): void {
+  const limits = [
+    [TOKENS.LoginFailureLimiter, { scope: 'login', max: config.loginMaxFailures }],
+    [TOKENS.AuthRequestLimiter, { scope: 'client', max: config.authMaxRequests }],
+  ] as const;
+  if (config.rateLimitStore === 'redis') {
+    c.bind(TOKENS.Redis).toResolvedValue(() => createRedis(config.redisUrl));
+  }
+  for (const [id, limit] of limits) {
+    const attemptLimit = { ...limit, windowSeconds: AUTH_LIMIT_WINDOW_SECONDS };
+    if (config.rateLimitStore === 'redis') {
+      c.bind(id).toResolvedValue(
+        (redis: Redis, clock: Clock) =>
+          new RedisAttemptLimiter(redis, clock, attemptLimit, config.redisKeyPrefix),
+        [TOKENS.Redis, TOKENS.Clock],
+      );
+    } else {
+      c.bind(id).toResolvedValue(
+        (knex: Knex, clock: Clock) => new KnexAttemptLimiter(knex, clock, attemptLimit),
+        [TOKENS.Knex, TOKENS.Clock],
+      );
+    }
+  }
 }
 
 /** HS256 signs with the secret; EdDSA/ES256 read their key files (a one-line Error if unusable). */

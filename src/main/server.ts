@@ -8,7 +8,8 @@ import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
-import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
+import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
+import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
 import { buildContainer, TOKENS } from './container.js';
 
 export interface RunningServer {
@@ -22,6 +23,52 @@ export interface RunningServer {
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** In-flight requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+interface RedisConnection {
+  /** Resolves when Redis answers; rejects (RedisUnavailableError) at once when it does not. */
+  ping(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the attempt counters' Redis connection, waiting for it one connect timeout (1 s) at the
+ * most: a Redis that is down at start does not stop the start, it leaves login and register
+ * answering 503 until it is back (the client reconnects by itself), and everything else served.
+ * Logs when Redis goes away and when it is back, not every failed reconnection.
+ */
+async function connectRedis(container: Container, logger: Logger): Promise<RedisConnection> {
+  const redis = container.get(TOKENS.Redis);
+  let up = true;
+  redis.on('error', (err: unknown) => {
+    if (!up) return;
+    up = false;
+    logger.error({ err }, 'redis unavailable');
+  });
+  redis.on('ready', () => {
+    if (!up) logger.info('redis available again');
+    up = true;
+  });
+  await redis.connect().catch(() => undefined); // reported by the error listener
+  return {
+    ping: () => inRedis(() => redis.ping()),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
+
+/** How often Node looks for requests past their timeouts: a slow client is cut within this. */
+function checkingInterval(headersTimeoutMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(headersTimeoutMs / 10)));
+}
+
+/** Where a client on this machine reaches a server listening on `host`:`port`. */
+export function localUrl(host: string, port: number): string {
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  const local = bracketed === '0.0.0.0' || bracketed === '[::]' ? '127.0.0.1' : bracketed;
+  return `http://${local}:${port}`;
+}
 
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
@@ -37,12 +84,17 @@ export async function startServer(
   const publicJwks = container.get(TOKENS.PublicJwks);
   const knex = container.get<Knex>(TOKENS.Knex);
   try {
-    const applied = await migrateLatest(knex);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    // Only a start with something to apply takes knex's migration lock: instances starting
+    // together on an up-to-date database (cluster workers) only read.
+    if ((await migrationStatus(knex)).pending.length > 0) {
+      const applied = await migrateLatest(knex);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    }
   } catch (error) {
     await knex.destroy();
     throw error;
   }
+  const redis = config.rateLimitStore === 'redis' ? await connectRedis(container, logger) : null;
 
   const app = buildKoaApp(
     {
@@ -72,15 +124,39 @@ export async function startServer(
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       publicJwks,
-      isReady: async () => {
-        await knex.raw('select 1');
-        return true;
+      readiness: async () => {
+        const [database, cache] = await Promise.all([
+          knex.raw('select 1').then(
+            () => true,
+            () => false,
+          ),
+          redis?.ping().then(
+            () => true,
+            () => false,
+          ),
+        ]);
+        return { database, ...(cache === undefined ? {} : { redis: cache }) };
       },
-      isDatabaseUnavailable,
+      unavailableDependency: (error) => {
+        if (isDatabaseUnavailable(error)) return 'database';
+        return isRedisUnavailable(error) ? 'redis' : null;
+      },
     },
   );
 
-  const server = createServer(app.callback());
+  const server = createServer(
+    {
+      // Headers within HEADERS_TIMEOUT_MS and the whole request, body included, within
+      // REQUEST_TIMEOUT_MS, or a JSON 408 and the connection closes (answerClientError). Node
+      // checks both on a timer, so it must tick well within the shorter one.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(config.headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  // An idle keep-alive connection is closed after this long.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('clientError', answerClientError);
   // Keep-alive would let a client hold the process open after shutdown begins: responses still
   // being prepared then, and any that start afterwards, close their connection once sent.
@@ -93,9 +169,7 @@ export async function startServer(
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = localUrl(config.host, (server.address() as AddressInfo).port);
 
   const purgeRevoked = container.get(TOKENS.PurgeRevokedTokens);
   const limiters = [TOKENS.LoginFailureLimiter, TOKENS.AuthRequestLimiter].map((id) =>
@@ -127,7 +201,7 @@ export async function startServer(
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       await closed;
       clearTimeout(force);
-      await knex.destroy();
+      await Promise.all([knex.destroy(), redis?.close()]);
     })());
 
   return { url, server, container, close };

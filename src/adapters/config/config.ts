@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -37,7 +38,24 @@ export interface Config {
   readonly jwtPrivateKeyFile: string | null;
   /** Public keys (PEM or JWK) of retired signing keys, still accepted until their tokens expire. */
   readonly jwtPreviousKeysFile: string | null;
+  /** Processes serving requests (WEB_CONCURRENCY or `serve --workers`); 1 serves in-process. */
+  readonly workers: number;
+  /** Milliseconds a client has to send a request's headers. */
+  readonly headersTimeoutMs: number;
+  /** Milliseconds a client has to send a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** Where the login and register counters live. */
+  readonly rateLimitStore: RateLimitStore;
+  /** `redis://…` or `rediss://…`; only used with RATE_LIMIT_STORE=redis. */
+  readonly redisUrl: string;
+  /** Starts every key Gatehouse writes in Redis, so deployments can share one. */
+  readonly redisKeyPrefix: string;
 }
+
+export type RateLimitStore = 'database' | 'redis';
+const RATE_LIMIT_STORES: readonly RateLimitStore[] = ['database', 'redis'];
+/** A bound on WEB_CONCURRENCY: past it, a typo rather than a machine. */
+const MAX_WORKERS = 256;
 
 export type PasswordHasherName = 'bcrypt' | 'argon2id';
 export interface Argon2Settings {
@@ -77,8 +95,23 @@ const LOG_LEVELS: readonly LogLevel[] = [
 
 type Defaults = Omit<
   Config,
-  'env' | 'jwtSecret' | 'generatedSecret' | 'jwtPrivateKeyFile' | 'jwtPreviousKeysFile'
+  | 'env'
+  | 'jwtSecret'
+  | 'generatedSecret'
+  | 'jwtPrivateKeyFile'
+  | 'jwtPreviousKeysFile'
+  | 'workers'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'rateLimitStore'
+  | 'redisUrl'
+  | 'redisKeyPrefix'
 >;
+
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_KEY_PREFIX = 'gatehouse:';
 
 const DEFAULTS: Record<NodeEnv, Defaults> = {
   production: defaultsFor('0.0.0.0', 'sqlite:./var/gatehouse.sqlite', 3600, 12, 'info'),
@@ -184,7 +217,56 @@ export function loadConfig(
     // The key files only matter for the asymmetric algorithms; HS256 ignores them.
     jwtPrivateKeyFile: jwtAlg === 'HS256' ? null : jwtPrivateKeyFile,
     jwtPreviousKeysFile: jwtAlg === 'HS256' ? null : (get('JWT_PREVIOUS_KEYS_FILE') ?? null),
+    workers: workerCount('WEB_CONCURRENCY', get('WEB_CONCURRENCY') ?? '1'),
+    ...timeouts(get),
+    rateLimitStore: caseInsensitive(
+      'RATE_LIMIT_STORE',
+      get('RATE_LIMIT_STORE') ?? 'database',
+      RATE_LIMIT_STORES,
+    ),
+    redisUrl: redisUrl(get('REDIS_URL') ?? DEFAULT_REDIS_URL),
+    redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX,
   };
+}
+
+/**
+ * `auto` (one per core: `os.availableParallelism()`) or an integer from 1. Exported for `serve
+ * --workers`, which takes the same values and wins over WEB_CONCURRENCY.
+ */
+export function workerCount(name: string, raw: string): number {
+  if (raw.trim().toLowerCase() === 'auto') return availableParallelism();
+  const value = raw.trim();
+  const count = Number(value);
+  if (/^\d+$/.test(value) && count >= 1 && count <= MAX_WORKERS) return count;
+  throw new ConfigError(`${name} must be auto or an integer from 1 to ${MAX_WORKERS}`);
+}
+
+/** The whole request may not be due before its headers are. */
+function timeouts(
+  get: (name: string) => string | undefined,
+): Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs'> {
+  const headersTimeoutMs = integer(
+    'HEADERS_TIMEOUT_MS',
+    get('HEADERS_TIMEOUT_MS'),
+    DEFAULT_HEADERS_TIMEOUT_MS,
+    1,
+  );
+  const requestTimeoutMs = integer(
+    'REQUEST_TIMEOUT_MS',
+    get('REQUEST_TIMEOUT_MS'),
+    Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headersTimeoutMs),
+    1,
+  );
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError('REQUEST_TIMEOUT_MS must be at least HEADERS_TIMEOUT_MS');
+  }
+  return { headersTimeoutMs, requestTimeoutMs };
+}
+
+function redisUrl(raw: string): string {
+  // Never echo the value: it may carry a password.
+  if (/^rediss?:\/\/.+/.test(raw) && URL.canParse(raw)) return raw;
+  throw new ConfigError('REDIS_URL must be redis://… or rediss://…');
 }
 
 /** Only the argon2id parameters set in the environment; the hasher's defaults fill the rest. */

@@ -8,7 +8,7 @@ import { addAccountRoutes, type AccountUseCases } from './accountRoutes.js';
 import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler } from './errors.js';
-import { addHealthRoutes } from './healthRoutes.js';
+import { addHealthRoutes, type Readiness } from './healthRoutes.js';
 import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { addOpenApiRoutes } from './openapiRoutes.js';
@@ -20,10 +20,13 @@ export interface HttpOptions {
   corsOrigins: readonly string[];
   /** Honour X-Forwarded-Proto/-Host/-For (only behind one proxy that sets them). */
   trustProxy: boolean;
-  /** Whether the database answers, for /health/ready. */
-  isReady: () => Promise<boolean>;
-  /** Whether a failure means the database cannot be reached (answered 503, not 500). */
-  isDatabaseUnavailable: (error: unknown) => boolean;
+  /** Whether each dependency (the database, Redis when used) answers, for /health/ready. */
+  readiness: Readiness;
+  /**
+   * The dependency a failure says cannot be reached (`database`, `redis`), answered 503 rather
+   * than 500; null for any other failure.
+   */
+  unavailableDependency: (error: unknown) => string | null;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
   publicJwks: readonly PublishedJwk[];
 }
@@ -98,14 +101,14 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
  */
 export function buildRouter(
   useCases: HttpUseCases,
-  options: Pick<HttpOptions, 'isReady' | 'publicJwks'>,
+  options: Pick<HttpOptions, 'readiness' | 'publicJwks'>,
 ): Router<GatehouseState> {
   // As Werkzeug matches: no trailing slash, case-sensitive.
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
   addAuthRoutes(router, useCases);
   addWidgetRoutes(router, useCases);
   addAccountRoutes(router, useCases);
-  addHealthRoutes(router, options.isReady);
+  addHealthRoutes(router, options.readiness);
   addJwksRoutes(router, options.publicJwks);
   const publishesJwks = options.publicJwks.length > 0;
   addOpenApiRoutes(router, buildOpenApiDocument({ publishesJwks }));
@@ -121,7 +124,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
 
   app.use(requestContext(options.logger));
   app.use(securityHeaders);
-  app.use(errorHandler(options.authRealm, options.isDatabaseUnavailable));
+  app.use(errorHandler(options.authRealm, options.unavailableDependency));
   // Without allowed origins no answer varies by Origin: the CORS middleware would only cost.
   if (options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
   app.use(router.routes());

@@ -48,21 +48,21 @@ function challenge(kind: Challenge, realm: string, message: string): string | nu
 }
 
 /**
- * The body issue 5 specifies for a database that cannot be reached: `fail`, not the 500's `error`
- * — the request was fine, and the same request may succeed once the database is back. No
- * Retry-After: nothing here knows when that will be, and /health/ready says when it is.
+ * The body issue 5 specifies for a database (and issue 12 for Redis) that cannot be reached:
+ * `fail`, not the 500's `error` — the request was fine, and the same request may succeed once it
+ * is back. No Retry-After: nothing here knows when that will be, and /health/ready says when it is.
  */
 const UNAVAILABLE_BODY = { status: 'fail', message: 'Service unavailable' } as const;
 
 /**
  * The one place where failures become responses: DomainError codes through the table above,
- * HttpProblems as they are, a database that cannot be reached (as `isUnavailable`, supplied by
- * the persistence adapter, recognises it) a logged 503, and anything else a logged 500 that
- * leaks nothing.
+ * HttpProblems as they are, a dependency that cannot be reached (the database, Redis: as
+ * `unavailableDependency`, supplied by the adapters, recognises it) a logged 503, and anything
+ * else a logged 500 that leaks nothing.
  */
 export function errorHandler(
   realm: string,
-  isUnavailable: (error: unknown) => boolean,
+  unavailableDependency: (error: unknown) => string | null,
 ): Middleware<GatehouseState> {
   return async (ctx, next) => {
     try {
@@ -85,14 +85,17 @@ export function errorHandler(
       } else if (error instanceof HttpProblem) {
         ctx.status = error.status;
         ctx.body = { status: 'fail', message: error.message };
-      } else if (isUnavailable(error)) {
-        requestLog(ctx).error({ err: loggable(error, true) }, 'database unavailable');
-        ctx.status = 503;
-        ctx.body = UNAVAILABLE_BODY;
       } else {
-        requestLog(ctx).error({ err: loggable(error) }, 'unhandled error');
-        ctx.status = 500;
-        ctx.body = { status: 'error', message: 'Internal server error' };
+        const dependency = unavailableDependency(error);
+        if (dependency !== null) {
+          requestLog(ctx).error({ err: loggable(error, true) }, `${dependency} unavailable`);
+          ctx.status = 503;
+          ctx.body = UNAVAILABLE_BODY;
+        } else {
+          requestLog(ctx).error({ err: loggable(error) }, 'unhandled error');
+          ctx.status = 500;
+          ctx.body = { status: 'error', message: 'Internal server error' };
+        }
       }
     }
   };

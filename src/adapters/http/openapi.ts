@@ -242,6 +242,27 @@ const healthSchema: JsonSchema = {
   required: ['status'],
 };
 
+const notReadySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', const: 'fail' },
+    message: { type: 'string', const: 'Service unavailable' },
+    checks: {
+      type: 'object',
+      description:
+        'Each dependency: `database` always, `redis` with RATE_LIMIT_STORE=redis; `down` when it ' +
+        'does not answer',
+      properties: {
+        database: { type: 'string', enum: ['up', 'down'] },
+        redis: { type: 'string', enum: ['up', 'down'] },
+      },
+      required: ['database'],
+      additionalProperties: false,
+    },
+  },
+  required: ['status', 'message', 'checks'],
+};
+
 const jwkSetSchema: JsonSchema = {
   type: 'object',
   properties: {
@@ -300,6 +321,7 @@ function componentSchemas() {
     Widget: widgetRepresentationSchema,
     WidgetPage: pageSchema(WIDGETS_PATH, componentRef('Widget')),
     Health: healthSchema,
+    NotReady: notReadySchema,
     JsonWebKeySet: jwkSetSchema,
     Error: errorSchema,
   } satisfies Record<string, JsonSchema>;
@@ -419,8 +441,9 @@ const RESPONSES = {
     example: { status: 'error', message: 'Internal server error' },
   }),
   unavailable: jsonResponse(
-    'The database cannot be reached (refused, lost or timed-out connections): logged; the ' +
-      'request may succeed later (see /health/ready)',
+    'The database, or for login and register the Redis that keeps their counters, cannot be ' +
+      'reached (refused, lost or timed-out connections): logged; the request may succeed later ' +
+      '(see /health/ready)',
     ref('Error'),
     { example: { status: 'fail', message: 'Service unavailable' } },
   ),
@@ -852,13 +875,21 @@ function aroundOperations(publishesJwks: boolean): OpenApiDocument['paths'] {
     '/health/ready': {
       get: {
         tags: ['health'],
-        summary: 'Readiness: 200 when the database answers',
+        summary: 'Readiness: 200 when every dependency answers',
         operationId: 'ready',
         responses: {
           '200': jsonResponse('Ready', ref('Health')),
-          '503': jsonResponse('The database does not answer', ref('Error'), {
-            example: { status: 'error', message: 'Database unavailable' },
-          }),
+          '503': jsonResponse(
+            'A dependency does not answer: `checks` says which',
+            ref('NotReady'),
+            {
+              example: {
+                status: 'fail',
+                message: 'Service unavailable',
+                checks: { database: 'up', redis: 'down' },
+              },
+            },
+          ),
         },
       },
     },

@@ -141,7 +141,7 @@ export function addOpenApiRoutes(router: Router<GatehouseState>, document: OpenA
     const name = ctx.params.file ?? '';
     if (name === INIT_SCRIPT_NAME) return send(ctx, JS, REVALIDATE, INIT_SCRIPT);
     const type = DIST_FILES.get(name);
-    if (type === undefined) return; // left unanswered: unmatchedRoutes makes it the JSON 404
+    if (type === undefined) return; // left unanswered: the error middleware makes it the JSON 404
     send(ctx, type, DIST_CACHE_CONTROL, await load(name));
   });
 }

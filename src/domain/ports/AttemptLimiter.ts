@@ -14,3 +14,12 @@ export interface AttemptLimiter {
   /** Housekeeping: forgets every key whose window has passed; returns how many. */
   purgeExpired(): Promise<number>;
 }
+
+/** How an AttemptLimiter is set up; every adapter counts the same way. */
+export interface AttemptLimit {
+  /** Names the counter, so several limiters share one store: `login`, `client`. */
+  readonly scope: string;
+  /** Attempts allowed per key per window; 0 disables the limit. */
+  readonly max: number;
+  readonly windowSeconds: number;
+}

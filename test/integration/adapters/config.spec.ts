@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
 import type { Config } from '../../../src/adapters/config/config.js';
@@ -53,6 +53,12 @@ describe('loadConfig', () => {
         jwtAlg: 'HS256',
         jwtPrivateKeyFile: null,
         jwtPreviousKeysFile: null,
+        workers: 1,
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        rateLimitStore: 'database',
+        redisUrl: 'redis://127.0.0.1:6379',
+        redisKeyPrefix: 'gatehouse:',
       });
     });
 
@@ -119,6 +125,12 @@ describe('loadConfig', () => {
         JWT_ALG: 'HS256',
         JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem',
         JWT_PREVIOUS_KEYS_FILE: '/nonexistent/keys.json',
+        WEB_CONCURRENCY: '3',
+        HEADERS_TIMEOUT_MS: '5000',
+        REQUEST_TIMEOUT_MS: '20000',
+        RATE_LIMIT_STORE: 'Redis',
+        REDIS_URL: 'rediss://:pw@cache.example.com:6380/2',
+        REDIS_KEY_PREFIX: 'gh-eu:',
       });
       expect(config).to.deep.equal({
         env: 'production',
@@ -142,6 +154,24 @@ describe('loadConfig', () => {
         jwtAlg: 'HS256',
         jwtPrivateKeyFile: null,
         jwtPreviousKeysFile: null,
+        workers: 3,
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 20_000,
+        rateLimitStore: 'redis',
+        redisUrl: 'rediss://:pw@cache.example.com:6380/2',
+        redisKeyPrefix: 'gh-eu:',
+      });
+    });
+
+    it('takes WEB_CONCURRENCY=auto as one worker per core', () => {
+      expect(load({ WEB_CONCURRENCY: 'auto' }).workers).to.equal(availableParallelism());
+      expect(load({ WEB_CONCURRENCY: ' AUTO ' }).workers).to.equal(availableParallelism());
+    });
+
+    it('gives the whole request at least as long as its headers by default', () => {
+      expect(load({ HEADERS_TIMEOUT_MS: '45000' })).to.include({
+        headersTimeoutMs: 45_000,
+        requestTimeoutMs: 45_000,
       });
     });
 
@@ -247,6 +277,46 @@ describe('loadConfig', () => {
         /^JWT_PRIVATE_KEY_FILE is required with JWT_ALG=EdDSA$/,
       ],
       ['JWT_ALG other', { JWT_ALG: 'none' }, /^JWT_ALG must be one of HS256, EdDSA, ES256$/],
+      [
+        'WEB_CONCURRENCY 0',
+        { WEB_CONCURRENCY: '0' },
+        /^WEB_CONCURRENCY must be auto or an integer from 1 to 256$/,
+      ],
+      [
+        'WEB_CONCURRENCY text',
+        { WEB_CONCURRENCY: 'all' },
+        /^WEB_CONCURRENCY must be auto or an integer from 1 to 256$/,
+      ],
+      [
+        'WEB_CONCURRENCY too many',
+        { WEB_CONCURRENCY: '257' },
+        /^WEB_CONCURRENCY must be auto or an integer from 1 to 256$/,
+      ],
+      [
+        'HEADERS_TIMEOUT_MS 0',
+        { HEADERS_TIMEOUT_MS: '0' },
+        /^HEADERS_TIMEOUT_MS must be an integer of at least 1$/,
+      ],
+      [
+        'REQUEST_TIMEOUT_MS text',
+        { REQUEST_TIMEOUT_MS: '30s' },
+        /^REQUEST_TIMEOUT_MS must be an integer of at least 1$/,
+      ],
+      [
+        'REQUEST_TIMEOUT_MS under HEADERS_TIMEOUT_MS',
+        { HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4999' },
+        /^REQUEST_TIMEOUT_MS must be at least HEADERS_TIMEOUT_MS$/,
+      ],
+      [
+        'RATE_LIMIT_STORE other',
+        { RATE_LIMIT_STORE: 'memory' },
+        /^RATE_LIMIT_STORE must be one of database, redis$/,
+      ],
+      [
+        'REDIS_URL other scheme',
+        { REDIS_URL: 'http://:hunter2@cache:6379' },
+        /^REDIS_URL must be redis:\/\/… or rediss:\/\/…$/,
+      ],
     ];
     for (const [name, env, pattern] of cases) {
       it(`refuses ${name}`, () => expectConfigError(env, pattern));
@@ -254,6 +324,10 @@ describe('loadConfig', () => {
 
     it('never echoes the database URL (it may hold a password)', () => {
       expectConfigError({ DATABASE_URL: 'mysql://root:hunter2@db/x' }, /DATABASE_URL/, 'hunter2');
+    });
+
+    it('never echoes the Redis URL (it may hold a password)', () => {
+      expectConfigError({ REDIS_URL: 'redis//:hunter2@cache' }, /REDIS_URL/, 'hunter2');
     });
 
     it('keeps its message on one line whatever it is given', () => {

@@ -24,7 +24,7 @@ describe('GET /.well-known/jwks.json', () => {
     const app = new Koa<GatehouseState>();
     const router = new Router<GatehouseState>();
     addJwksRoutes(router, jwks);
-    app.use(errorHandler('gatehouse', () => false));
+    app.use(errorHandler('gatehouse', () => null));
     app.use(router.routes());
     app.use(router.allowedMethods());
     server = createServer(app.callback()).listen(0, '127.0.0.1');

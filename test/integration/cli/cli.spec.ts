@@ -4,7 +4,7 @@ import {
   type SpawnOptionsWithoutStdio,
 } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -139,8 +139,8 @@ async function gatehouse(
 }
 
 /** Starts `gatehouse serve` and waits for its "listening" log line. */
-async function serve(env: NodeJS.ProcessEnv): Promise<ServingCli> {
-  const child = launch(['serve'], env);
+async function serve(env: NodeJS.ProcessEnv, options: string[] = []): Promise<ServingCli> {
+  const child = launch(['serve', ...options], env);
   child.stdin.end();
   let stdout = '';
   let stderr = '';
@@ -192,6 +192,45 @@ function connectionOutcome(url: string): Promise<string> {
     });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
+}
+
+/** A GET on a connection of its own (`Connection: close`), so each can reach another worker. */
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const get = httpRequest(url, { agent: false, headers: { Connection: 'close' } }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+    });
+    get.once('error', reject);
+    get.end();
+  });
+}
+
+/** The pids of a process's children, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) {
+        children.push(Number(entry));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/** Whether a process with this pid still exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -891,6 +930,150 @@ describe('gatehouse CLI', function () {
       } finally {
         agent.destroy();
       }
+    });
+  });
+
+  describe('serve with several workers', function () {
+    const production = (url: string, overrides: Record<string, string | undefined> = {}) =>
+      cliEnv(url, {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        JWT_SECRET: randomBytes(48).toString('base64url'),
+        ...overrides,
+      });
+    const workersListening = (server: ServingCli) =>
+      server.logs().filter((entry) => entry.msg.startsWith('worker listening on'));
+
+    it('--workers 2: two worker processes serve on one port, each named in its log lines, and one that dies is replaced', async function () {
+      const server = await serve(production(sqliteUrl()), ['--workers', '2']);
+      try {
+        const listening = server.logs().find((entry) => entry.msg.includes('Gatehouse listening'));
+        const workers = workersListening(server);
+        const pids = workers.map((entry) => entry.pid as number);
+        expect(new Set(pids).size, server.stdout()).to.equal(2);
+        expect(pids).to.not.include(server.child.pid);
+        expect(listening).to.deep.include({ url: server.url, env: 'production' });
+        expect([...(listening?.workers as number[])].sort()).to.deep.equal([...pids].sort());
+        expect(workers.map((entry) => entry.url)).to.deep.equal([server.url, server.url]);
+
+        // Connections are shared out between the workers (round-robin).
+        const statuses = [];
+        for (let i = 0; i < 4; i += 1) {
+          statuses.push(await getOnNewConnection(`${server.url}/health/live`));
+        }
+        expect(statuses).to.deep.equal([200, 200, 200, 200]);
+        const served = server.logs().filter((entry) => entry.msg === 'request');
+        expect(new Set(served.map((entry) => entry.pid))).to.deep.equal(new Set(pids));
+
+        const [killed = 0] = pids;
+        process.kill(killed, 'SIGKILL');
+        const replacement = await server.waitForLog(
+          'a third worker',
+          (entry) =>
+            entry.msg.startsWith('worker listening on') && !pids.includes(entry.pid as number),
+        );
+        const died = server.logs().find((entry) => entry.msg === 'worker died');
+        expect(died).to.deep.include({ pid: killed, code: null, signal: 'SIGKILL' });
+        expect(replacement.url).to.equal(server.url);
+        expect(await getOnNewConnection(`${server.url}/health/live`)).to.equal(200);
+      } finally {
+        server.child.kill('SIGTERM');
+        const [code, signal] = await server.exit;
+        expect([code, signal], server.stderr()).to.deep.equal([0, null]);
+      }
+    });
+
+    it('on SIGTERM to the primary, a request in flight on a worker completes, and every process exits 0', async function () {
+      const url = sqliteUrl();
+      const password = 'correct horse battery';
+      const server = await serve(production(url, { BCRYPT_COST: '12' }), ['--workers', '2']);
+      const pids = workersListening(server).map((entry) => entry.pid as number);
+      const knex = createKnex(url);
+      try {
+        await seedUser(
+          knex,
+          'alice@example.com',
+          await new BcryptPasswordHasher(12).hash(password),
+        );
+      } finally {
+        await knex.destroy();
+      }
+
+      const body = JSON.stringify({ email: 'alice@example.com', password });
+      const login = httpRequest(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(body)),
+          Expect: '100-continue',
+        },
+      });
+      const reply = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        login.once('error', reject);
+        login.once('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+      });
+      const accepted = new Promise<void>((resolve) => login.once('continue', resolve));
+      login.flushHeaders();
+      await accepted;
+
+      server.child.kill('SIGTERM');
+      await server.waitForLog(
+        'that both workers are shutting down',
+        () =>
+          server.logs().filter((entry) => entry.msg === 'shutting down' && entry.worker).length ===
+          2,
+      );
+      login.end(body); // bcrypt at cost 12 now runs while the workers shut down
+
+      const response = await reply;
+      expect(response.status, response.text).to.equal(200);
+      expect(JSON.parse(response.text)).to.include({ message: 'successfully logged in' });
+      const [code, signal] = await server.exit;
+      expect([code, signal], server.stderr()).to.deep.equal([0, null]);
+      expect(pids.filter(alive), 'workers still running').to.deep.equal([]);
+      expect(server.stderr()).to.equal('');
+    });
+
+    it('stops, exit 1, when workers keep dying: more than 5 within a minute', async function () {
+      const server = await serve(production(sqliteUrl()), ['--workers', '2']);
+      const primary = server.child.pid ?? 0;
+      const killed = new Set<number>();
+      while (server.child.exitCode === null && killed.size < 20) {
+        for (const pid of childrenOf(primary)) {
+          if (killed.has(pid)) continue;
+          killed.add(pid);
+          process.kill(pid, 'SIGKILL');
+        }
+        await sleep(50);
+      }
+      const [code, signal] = await server.exit;
+      expect([code, signal], server.stdout()).to.deep.equal([1, null]);
+      const deaths = server.logs().filter((entry) => entry.msg === 'worker died');
+      expect(deaths).to.have.length.within(6, 7);
+      const stopping = server.logs().find((entry) => entry.msg === 'shutting down');
+      expect(stopping).to.deep.include({ reason: 'more than 5 workers died within 60 s' });
+    });
+
+    it('refuses a worker count it cannot use, in one line, before starting anything', async function () {
+      const url = sqliteUrl();
+      const fromEnv = await gatehouse(['serve'], {
+        env: production(url, { WEB_CONCURRENCY: '0' }),
+      });
+      expectFailure(fromEnv, 'gatehouse: WEB_CONCURRENCY must be auto or an integer from 1 to 256');
+      const fromOption = await gatehouse(['serve', '--workers', 'many'], { env: production(url) });
+      expectFailure(
+        fromOption,
+        "error: option '--workers <count>' argument 'many' is invalid. expected auto or an integer from 1 to 256",
+      );
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
     });
   });
 });

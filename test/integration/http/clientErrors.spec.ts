@@ -66,3 +66,124 @@ describe('requests the HTTP parser refuses', () => {
     expect((await request(server.url, 'GET', '/health/live')).status).to.equal(200);
   });
 });
+
+/**
+ * Writes `head` at once, then `trickle` one byte every `everyMs`, until the server answers and
+ * closes: resolves with the answer and when the connection closed, counted from the first byte.
+ */
+function trickle(
+  url: string,
+  head: string,
+  slow: string,
+  everyMs: number,
+): Promise<{ answer: string; closedAfterMs: number; bytesSent: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let sent = 0;
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(head));
+    const timer = setInterval(() => {
+      if (sent < slow.length && socket.writable) socket.write(slow.charAt(sent++));
+    }, everyMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined); // a reset after the answer still ends in `close`
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({
+        answer: Buffer.concat(chunks).toString('utf8'),
+        closedAfterMs: Date.now() - started,
+        bytesSent: sent,
+      });
+    });
+    setTimeout(() => {
+      clearInterval(timer);
+      socket.destroy();
+      reject(new Error('the connection was still open after 10 s'));
+    }, 10_000);
+  });
+}
+
+describe('slow clients', () => {
+  const HEADERS_TIMEOUT_MS = 1000;
+  const REQUEST_TIMEOUT_MS = 2000;
+  let server: RunningServer;
+
+  before(async () => {
+    server = await startTestServer(sqliteUrl(), {
+      HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const expect408 = (answer: string) => {
+    const parsed = parse(answer);
+    expect(parsed.statusLine).to.equal('HTTP/1.1 408 Request Timeout');
+    expect(parsed.headers).to.include.members([
+      'content-type: application/json; charset=utf-8',
+      'connection: close',
+    ]);
+    expect(parsed.body).to.deep.equal({ status: 'fail', message: HTTP_MESSAGES.requestTimeout });
+  };
+
+  it('cuts off a body sent a byte at a time at REQUEST_TIMEOUT_MS with a JSON 408, then closes', async function () {
+    this.timeout(15_000);
+    const body = JSON.stringify({ email: 'slow@example.com', password: 'slow password 1' });
+    const head =
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+
+    const { answer, closedAfterMs, bytesSent } = await trickle(server.url, head, body, 200);
+
+    expect408(answer);
+    expect(bytesSent, 'the body was still arriving').to.be.below(body.length);
+    // The deadline, plus at most one tick of Node's check and the close grace.
+    expect(closedAfterMs).to.be.within(REQUEST_TIMEOUT_MS, REQUEST_TIMEOUT_MS + 2000);
+  });
+
+  it('cuts off headers sent a byte at a time at HEADERS_TIMEOUT_MS with a JSON 408', async function () {
+    this.timeout(15_000);
+    const headers = 'Host: localhost\r\nX-Slow: ' + 'a'.repeat(100) + '\r\n\r\n';
+
+    const { answer, closedAfterMs } = await trickle(
+      server.url,
+      'GET /health/live HTTP/1.1\r\n',
+      headers,
+      100,
+    );
+
+    expect408(answer);
+    expect(closedAfterMs).to.be.within(HEADERS_TIMEOUT_MS, HEADERS_TIMEOUT_MS + 2000);
+  });
+
+  it('closes an idle keep-alive connection after 5 s', async function () {
+    this.timeout(15_000);
+    const { hostname, port } = new URL(server.url);
+    const closedAfterMs = await new Promise<number>((resolve, reject) => {
+      let answered = 0;
+      const socket = connect(Number(port), hostname, () =>
+        socket.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+      );
+      socket.on('data', () => (answered ||= Date.now()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Date.now() - answered));
+      setTimeout(() => socket.destroy(new Error('still open after 10 s')), 10_000);
+    });
+    expect(closedAfterMs).to.be.within(4900, 7000);
+  });
+
+  it('answers a request whose body arrives in time, however slowly', async function () {
+    this.timeout(15_000);
+    const body = '{}';
+    const head =
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+
+    const { answer } = await trickle(server.url, head, body, 300);
+
+    expect(parse(answer).statusLine).to.equal('HTTP/1.1 400 Bad Request');
+  });
+});

@@ -54,7 +54,10 @@ const AN_ED25519_JWK: PublicJwk = {
 
 /** The router the app mounts. Registering routes calls no use case, so none is needed. */
 function routerOf(publicJwks: readonly PublicJwk[]): Router<GatehouseState> {
-  return buildRouter({} as HttpUseCases, { isReady: async () => true, publicJwks });
+  return buildRouter({} as HttpUseCases, {
+    readiness: async () => ({ database: true }),
+    publicJwks,
+  });
 }
 
 /** `METHOD /path/{param}` of every route the router registers (HEAD comes with GET). */

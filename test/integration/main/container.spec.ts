@@ -1,4 +1,6 @@
 import { loadConfig } from '../../../src/adapters/config/config.js';
+import { KnexAttemptLimiter } from '../../../src/adapters/persistence/knex/KnexAttemptLimiter.js';
+import { RedisAttemptLimiter } from '../../../src/adapters/redis/RedisAttemptLimiter.js';
 import { buildContainer, TOKENS } from '../../../src/main/container.js';
 import { createLogger, type RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
@@ -15,6 +17,8 @@ describe('composition root', function () {
         DATABASE_URL: sqliteUrl(),
         JWT_SECRET: TEST_SECRET,
         LOG_LEVEL: 'silent',
+        // Binds the Redis client too (it connects on demand only: nothing is opened here).
+        RATE_LIMIT_STORE: 'redis',
       },
       { envFile: false },
     );
@@ -33,6 +37,30 @@ describe('composition root', function () {
       expect(container.get(TOKENS.Logger)).to.equal(logger);
     } finally {
       await container.get(TOKENS.Knex).destroy();
+      container.get(TOKENS.Redis).disconnect();
+    }
+  });
+
+  it('keeps the attempt counters in the database by default, in Redis with RATE_LIMIT_STORE=redis', async function () {
+    const containerWith = (store: string) => {
+      const config = loadConfig(
+        { NODE_ENV: 'test', DATABASE_URL: sqliteUrl(), RATE_LIMIT_STORE: store },
+        { envFile: false },
+      );
+      return buildContainer(config, createLogger({ ...config, logLevel: 'silent' }));
+    };
+    const database = containerWith('database');
+    const redis = containerWith('redis');
+    try {
+      for (const id of [TOKENS.LoginFailureLimiter, TOKENS.AuthRequestLimiter]) {
+        expect(database.get(id)).to.be.instanceOf(KnexAttemptLimiter);
+        expect(redis.get(id)).to.be.instanceOf(RedisAttemptLimiter);
+      }
+      expect(database.isBound(TOKENS.Redis), 'no Redis client without Redis').to.equal(false);
+    } finally {
+      await database.get(TOKENS.Knex).destroy();
+      await redis.get(TOKENS.Knex).destroy();
+      redis.get(TOKENS.Redis).disconnect();
     }
   });
 
@@ -73,13 +101,17 @@ describe('server when the database stops answering', function () {
     running = undefined;
   });
 
-  it('stays live but answers /health/ready with 503 Database unavailable', async function () {
+  it('stays live but answers /health/ready with 503, the database down', async function () {
     const live = await request(server().url, 'GET', '/health/live');
     expect(live.status).to.equal(200);
 
     const ready = await request(server().url, 'GET', '/health/ready');
     expect(ready.status).to.equal(503);
-    expect(ready.json).to.deep.equal({ status: 'error', message: 'Database unavailable' });
+    expect(ready.json).to.deep.equal({
+      status: 'fail',
+      message: 'Service unavailable',
+      checks: { database: 'down' },
+    });
   });
 
   it('answers a request that needs the database with a bare 500, no stack and no SQL', async function () {

@@ -8,7 +8,11 @@ import { resolvePostgresUrl } from '../../support/databases.js';
 import { request, startTestServer, type Reply, type RequestOptions } from '../../support/server.js';
 
 const UNAVAILABLE = { status: 'fail', message: 'Service unavailable' };
-const NOT_READY = { status: 'error', message: 'Database unavailable' };
+const NOT_READY = {
+  status: 'fail',
+  message: 'Service unavailable',
+  checks: { database: 'down' },
+};
 /** What a request may take while the database refuses connections. */
 const FAIL_FAST_MS = 3_000;
 /** The client gives up after this: a server that hangs fails the test instead of stalling it. */

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { AttemptLimiter, Clock } from '../../../domain/index.js';
+import type { AttemptLimit, AttemptLimiter, Clock } from '../../../domain/index.js';
 import { toDate } from './columns.js';
-
-export interface AttemptLimit {
-  /** Names the counter, so several limiters share the table: `login`, `client`. */
-  readonly scope: string;
-  /** Attempts allowed per key per window; 0 disables the limit. */
-  readonly max: number;
-  readonly windowSeconds: number;
-}
 
 /** The width of `auth_attempts.key`. */
 const MAX_KEY_LENGTH = 320;

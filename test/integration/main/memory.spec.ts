@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { capsYoungGeneration } from '../../../src/main/memory.js';
+import { expect } from '../../support/chai.js';
+
+const MEMORY = fileURLToPath(new URL('../../../src/main/memory.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const MIB = 1024 * 1024;
+
+/**
+ * A process that imports memory.ts first (as cli.ts does), then allocates as a server under load
+ * does — short-lived objects, a share of them surviving a while — and prints the young
+ * generation's size (both semi-spaces, bytes) when memory.ts ran and at the end.
+ */
+const CHURN = `
+  const v8 = await import('node:v8');
+  const young = () =>
+    v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+  await import(${JSON.stringify(MEMORY)});
+  const before = young();
+  let kept = [];
+  for (let i = 0; i < 2e6; i += 1) {
+    kept.push({ i, text: 'request ' + i });
+    if (kept.length > 20000) kept = [];
+  }
+  console.log(before, young());
+`;
+
+async function youngGenerationBytes(
+  nodeFlags: string[],
+): Promise<{ before: number; after: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeFlags, '--import', TSX_LOADER, '--input-type=module', '--eval', CHURN],
+    { env: { PATH: process.env.PATH } },
+  );
+  const [before = NaN, after = NaN] = stdout.trim().split(' ').map(Number);
+  return { before, after };
+}
+
+describe('young generation cap (memory.ts)', function () {
+  this.timeout(60_000);
+
+  it('stops the young generation growing under a high allocation rate', async () => {
+    const { before, after } = await youngGenerationBytes([]);
+    // Loading modules (here tsx's) may have grown it a step or two before memory.ts ran.
+    expect(before).to.be.at.most(8 * MIB);
+    expect(after).to.equal(before);
+  });
+
+  it('leaves a size the operator chose alone', async () => {
+    const { before, after } = await youngGenerationBytes(['--max-semi-space-size=16']);
+    expect(after).to.be.above(before);
+    expect(after).to.be.at.most(32 * MIB);
+  });
+
+  it('applies unless a semi-space flag is given on the command line or in NODE_OPTIONS', () => {
+    expect(capsYoungGeneration([])).to.equal(true);
+    expect(capsYoungGeneration(['--enable-source-maps'], '--max-old-space-size=512')).to.equal(
+      true,
+    );
+    expect(capsYoungGeneration(['--max-semi-space-size=2'])).to.equal(false);
+    expect(capsYoungGeneration(['--max_semi_space_size=4'])).to.equal(false);
+    expect(capsYoungGeneration([], '--semi-space-growth-factor=2')).to.equal(false);
+    expect(capsYoungGeneration([], '--min-semi-space-size=1')).to.equal(false);
+  });
+});
