@@ -10,7 +10,7 @@ import { errorHandler, unmatchedRoutes } from './errors.js';
 import { addHealthRoutes } from './healthRoutes.js';
 import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { addOpenApiRoutes } from './openapiRoutes.js';
+import { addOpenApiRoutes, uiSlashRedirect } from './openapiRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
 
 export interface HttpOptions {
@@ -109,6 +109,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   app.use(errorHandler(options.authRealm, options.isDatabaseUnavailable));
   app.use(corsFor(options.corsOrigins));
   app.use(unmatchedRoutes);
+  app.use(uiSlashRedirect);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -59,17 +59,22 @@ export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
   servers: Array<{ url: string }>;
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, Partial<Record<HttpMethod, Operation>>>;
   components: {
     securitySchemes: Record<string, { type: string; scheme: string; bearerFormat: string }>;
     schemas: Record<string, JsonSchema>;
-    /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks
-     * (`MethodNotAllowed`). */
-    responses: Record<'NotFound' | 'MethodNotAllowed', Response>;
   };
+  /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks
+   * (`MethodNotAllowed`). An extension, since components are for what operations reference. */
+  'x-unrouted-responses': Record<'NotFound' | 'MethodNotAllowed', Response>;
 }
 
 export interface OpenApiOptions {
@@ -92,29 +97,29 @@ const text = (example: string, description?: string): JsonSchema => ({
   examples: [example],
 });
 
+/** An object schema whose properties are all required but those named `optional`. */
+function record(properties: Record<string, JsonSchema>, ...optional: string[]): JsonSchema {
+  const required = Object.keys(properties).filter((key) => !optional.includes(key));
+  return { type: 'object', properties, required };
+}
+
 const TIMESTAMP = 'UTC, `MM/DD/YY hh:mm:ss AM UTC`';
 
-const tokenResponseSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', const: 'success' },
-    message: text('successfully registered'),
-    access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
-    token_type: { type: 'string', const: 'bearer' },
-    expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
-  },
-  required: ['status', 'message', 'access_token', 'token_type', 'expires_in'],
-};
+const tokenResponseSchema = record({
+  status: { type: 'string', const: 'success' },
+  message: text('successfully registered'),
+  access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
+  token_type: { type: 'string', const: 'bearer' },
+  expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
+});
 
-const messageSchema: JsonSchema = {
-  type: 'object',
-  properties: { status: { type: 'string', const: 'success' }, message: { type: 'string' } },
-  required: ['status', 'message'],
-};
+const messageSchema = record({
+  status: { type: 'string', const: 'success' },
+  message: { type: 'string' },
+});
 
-const errorSchema: JsonSchema = {
-  type: 'object',
-  properties: {
+const errorSchema = record(
+  {
     status: { type: 'string', enum: ['fail', 'error'], description: '`error` for 500' },
     message: { type: 'string' },
     errors: {
@@ -123,55 +128,32 @@ const errorSchema: JsonSchema = {
       additionalProperties: { type: 'string' },
     },
   },
-  required: ['status', 'message'],
-};
+  'errors',
+);
 
-const userSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    email: text('user@example.com'),
+const userSchema = record({
+  email: text('user@example.com'),
+  public_id: { type: 'string', format: 'uuid' },
+  admin: { type: 'boolean' },
+  registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+  token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
+});
+
+const widgetRepresentationSchema = record({
+  name: text('my-widget'),
+  info_url: { type: 'string', format: 'uri', examples: ['https://www.example.com'] },
+  created_at: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+  created_at_iso8601: { type: 'string', format: 'date-time', examples: ['2020-02-29T21:03:29Z'] },
+  created_at_rfc822: text('Sat, 29 Feb 2020 21:03:29 -0000'),
+  deadline: text('05/13/31 11:59:59 PM UTC', TIMESTAMP),
+  deadline_passed: { type: 'boolean' },
+  time_remaining: text('30 days 2 hours 56 minutes 30 seconds', 'or `No time remaining`'),
+  owner: record({
+    email: text('admin@example.com'),
     public_id: { type: 'string', format: 'uuid' },
-    admin: { type: 'boolean' },
-    registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
-    token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
-  },
-  required: ['email', 'public_id', 'admin', 'registered_on', 'token_expires_in'],
-};
-
-const widgetRepresentationSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: text('my-widget'),
-    info_url: { type: 'string', format: 'uri', examples: ['https://www.example.com'] },
-    created_at: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
-    created_at_iso8601: { type: 'string', format: 'date-time', examples: ['2020-02-29T21:03:29Z'] },
-    created_at_rfc822: text('Sat, 29 Feb 2020 21:03:29 -0000'),
-    deadline: text('05/13/31 11:59:59 PM UTC', TIMESTAMP),
-    deadline_passed: { type: 'boolean' },
-    time_remaining: text('30 days 2 hours 56 minutes 30 seconds', 'or `No time remaining`'),
-    owner: {
-      type: 'object',
-      properties: {
-        email: text('admin@example.com'),
-        public_id: { type: 'string', format: 'uuid' },
-      },
-      required: ['email', 'public_id'],
-    },
-    link: { type: 'string', format: 'uri-reference', examples: ['/api/v1/widgets/my-widget'] },
-  },
-  required: [
-    'name',
-    'info_url',
-    'created_at',
-    'created_at_iso8601',
-    'created_at_rfc822',
-    'deadline',
-    'deadline_passed',
-    'time_remaining',
-    'owner',
-    'link',
-  ],
-};
+  }),
+  link: { type: 'string', format: 'uri-reference', examples: ['/api/v1/widgets/my-widget'] },
+});
 
 const pageLink: JsonSchema = {
   type: 'string',
@@ -179,74 +161,48 @@ const pageLink: JsonSchema = {
   examples: ['/api/v1/widgets?page=1&per_page=10'],
 };
 
-const widgetPageSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    links: {
-      type: 'object',
-      description: '`prev` and `next` only when there is such a page',
-      properties: {
-        self: pageLink,
-        first: pageLink,
-        prev: pageLink,
-        next: pageLink,
-        last: pageLink,
-      },
-      required: ['self', 'first', 'last'],
-    },
-    has_prev: { type: 'boolean' },
-    has_next: { type: 'boolean' },
-    page: { type: 'integer', minimum: 1 },
-    total_pages: { type: 'integer', minimum: 0 },
-    items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
-    total_items: { type: 'integer', minimum: 0 },
-    items: {
-      type: 'array',
-      description: 'Oldest first; empty past the last page',
-      items: ref('Widget'),
-    },
+const widgetPageSchema = record({
+  links: {
+    ...record(
+      { self: pageLink, first: pageLink, prev: pageLink, next: pageLink, last: pageLink },
+      'prev',
+      'next',
+    ),
+    description: '`prev` and `next` only when there is such a page',
   },
-  required: [
-    'links',
-    'has_prev',
-    'has_next',
-    'page',
-    'total_pages',
-    'items_per_page',
-    'total_items',
-    'items',
-  ],
-};
-
-const healthSchema: JsonSchema = {
-  type: 'object',
-  properties: { status: { type: 'string', const: 'ok' } },
-  required: ['status'],
-};
-
-const jwkSetSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    keys: {
-      type: 'array',
-      description: 'Current key first, then the previous ones that still verify tokens',
-      items: {
-        type: 'object',
-        properties: {
-          kty: { type: 'string', enum: ['OKP', 'EC'] },
-          crv: { type: 'string', enum: ['Ed25519', 'P-256'] },
-          x: { type: 'string' },
-          y: { type: 'string', description: 'EC keys only' },
-          kid: { type: 'string' },
-          alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
-          use: { type: 'string', const: 'sig' },
-        },
-        required: ['kty', 'crv', 'x', 'kid', 'alg', 'use'],
-      },
-    },
+  has_prev: { type: 'boolean' },
+  has_next: { type: 'boolean' },
+  page: { type: 'integer', minimum: 1 },
+  total_pages: { type: 'integer', minimum: 0 },
+  items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
+  total_items: { type: 'integer', minimum: 0 },
+  items: {
+    type: 'array',
+    description: 'Oldest first; empty past the last page',
+    items: ref('Widget'),
   },
-  required: ['keys'],
-};
+});
+
+const healthSchema = record({ status: { type: 'string', const: 'ok' } });
+
+const jwkSetSchema = record({
+  keys: {
+    type: 'array',
+    description: 'Current key first, then the previous ones that still verify tokens',
+    items: record(
+      {
+        kty: { type: 'string', enum: ['OKP', 'EC'] },
+        crv: { type: 'string', enum: ['Ed25519', 'P-256'] },
+        x: { type: 'string' },
+        y: { type: 'string', description: 'EC keys only' },
+        kid: { type: 'string' },
+        alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
+        use: { type: 'string', const: 'sig' },
+      },
+      'y',
+    ),
+  },
+});
 
 /** The schema without one property (and without requiring it); the other members are shared. */
 export function withoutProperty(schema: JsonSchema, name: string): JsonSchema {
@@ -266,7 +222,7 @@ function parameterSchema(schema: JsonSchema, name: string): JsonSchema {
   return Object.fromEntries(Object.entries(property).filter(([key]) => key !== 'nullable'));
 }
 
-function componentSchemas() {
+function componentSchemas(publishesJwks: boolean) {
   return {
     Credentials: credentialsSchema,
     NewWidget: widgetSchema,
@@ -277,7 +233,8 @@ function componentSchemas() {
     Widget: widgetRepresentationSchema,
     WidgetPage: widgetPageSchema,
     Health: healthSchema,
-    JsonWebKeySet: jwkSetSchema,
+    // Only the JWKS route uses it: without that route it would be an unused component.
+    ...(publishesJwks ? { JsonWebKeySet: jwkSetSchema } : {}),
     Error: errorSchema,
   } satisfies Record<string, JsonSchema>;
 }
@@ -395,6 +352,10 @@ const RESPONSES = {
       'request may succeed later (see /health/ready)',
     ref('Error'),
     { example: { status: 'fail', message: 'Service unavailable' } },
+  ),
+  headersTooLarge: errorResponse(
+    "Request headers over Node's limit (16 KiB): refused before routing, whatever the operation",
+    HTTP_MESSAGES.headersTooLarge,
   ),
   notFound: errorResponse('No route has that path', HTTP_MESSAGES.notFound),
   methodNotAllowed: errorResponse(
@@ -728,6 +689,7 @@ function documentationOperations(): OpenApiDocument['paths'] {
       get: {
         tags,
         summary: 'Swagger UI on this document',
+        description: `\`${UI_PATH}/\` redirects here (301), keeping the query.`,
         operationId: 'swaggerUi',
         responses: {
           '200': {
@@ -736,23 +698,6 @@ function documentationOperations(): OpenApiDocument['paths'] {
               'Content-Security-Policy': header('Scripts and styles from this origin only'),
             },
             content: { 'text/html': { schema: { type: 'string' } } },
-          },
-        },
-      },
-    },
-    [`${UI_PATH}/`]: {
-      get: {
-        tags,
-        summary: `Redirects to ${UI_PATH}`,
-        operationId: 'swaggerUiSlash',
-        responses: {
-          '301': {
-            description: `Moved to ${UI_PATH}`,
-            headers: { Location: header(`${UI_PATH}, with the query sent`) },
-            content: {
-              'text/plain': { schema: { type: 'string' } },
-              'text/html': { schema: { type: 'string' } },
-            },
           },
         },
       },
@@ -797,6 +742,26 @@ function packageVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
+/**
+ * What every operation says the same way: public ones declare `security: []` (no token), and
+ * each lists the 431 that Node's parser answers for any request before routing.
+ */
+function withCommonAnswers(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
+  const complete = (operation: Operation): Operation => ({
+    ...operation,
+    security: operation.security ?? [],
+    responses: { ...operation.responses, '431': RESPONSES.headersTooLarge },
+  });
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => [method, complete(operation)]),
+      ),
+    ]),
+  );
+}
+
 export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   return {
     openapi: '3.1.0',
@@ -808,6 +773,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         'Register or log in, copy `access_token` from the answer into **Authorize**, then call ' +
         'the secured routes. Errors are `{"status", "message", "errors"?}`; unknown routes 404 ' +
         'and wrong methods 405 in that shape.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
     tags: [
@@ -819,16 +785,19 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         : []),
       { name: 'documentation', description: 'This document and its UI' },
     ],
-    paths: {
+    paths: withCommonAnswers({
       ...authOperations(),
       ...widgetOperations(),
       ...aroundOperations(options.publishesJwks),
       ...documentationOperations(),
-    },
+    }),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: componentSchemas(),
-      responses: { NotFound: RESPONSES.notFound, MethodNotAllowed: RESPONSES.methodNotAllowed },
+      schemas: componentSchemas(options.publishesJwks),
+    },
+    'x-unrouted-responses': {
+      NotFound: RESPONSES.notFound,
+      MethodNotAllowed: RESPONSES.methodNotAllowed,
     },
   };
 }
