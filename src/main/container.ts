@@ -31,6 +31,7 @@ import { JoseTokenService, type TokenSigning } from '../adapters/security/JoseTo
 import { loadSigningKeys, publicJwks, type PublicJwk } from '../adapters/security/signingKeys.js';
 import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
+import type { LimitName, PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
   type AttemptLimiter,
@@ -109,8 +110,16 @@ function passwordHasher(config: Config): PasswordHasher {
  * The composition root: the only place that knows adapters and use cases together. To swap an
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
  */
-export function buildContainer(config: Config, logger: Logger): Container {
+export function buildContainer(
+  config: Config,
+  logger: Logger,
+  /** With METRICS_PORT: the hasher and the limiters report to it. */
+  metrics: PrometheusMetrics | null = null,
+): Container {
   const c = new Container({ defaultScope: 'Singleton' });
+  const hasher = passwordHasher(config);
+  const metered = (limiter: AttemptLimiter, name: LimitName) =>
+    metrics?.meterAttemptLimiter(limiter, name) ?? limiter;
 
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(logger);
@@ -119,24 +128,31 @@ export function buildContainer(config: Config, logger: Logger): Container {
   c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(logger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
-    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots()),
+    // Metered inside the throttle: the histogram times the hashing, not the queue before it.
+    new ThrottledPasswordHasher(metrics?.meterPasswordHasher(hasher) ?? hasher, hashingSlots()),
   );
   c.bind(TOKENS.LoginFailureLimiter).toResolvedValue(
     (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'login',
-        max: config.loginMaxFailures,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
+      metered(
+        new KnexAttemptLimiter(knex, clock, {
+          scope: 'login',
+          max: config.loginMaxFailures,
+          windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
+        }),
+        'account',
+      ),
     [TOKENS.Knex, TOKENS.Clock],
   );
   c.bind(TOKENS.AuthRequestLimiter).toResolvedValue(
     (knex: Knex, clock: Clock) =>
-      new KnexAttemptLimiter(knex, clock, {
-        scope: 'client',
-        max: config.authMaxRequests,
-        windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
-      }),
+      metered(
+        new KnexAttemptLimiter(knex, clock, {
+          scope: 'client',
+          max: config.authMaxRequests,
+          windowSeconds: AUTH_LIMIT_WINDOW_SECONDS,
+        }),
+        'client',
+      ),
     [TOKENS.Knex, TOKENS.Clock],
   );
   c.bind(TOKENS.UserRepository).toResolvedValue(

@@ -9,12 +9,16 @@ import { buildKoaApp } from '../adapters/http/app.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest } from '../adapters/persistence/knex/migrations/index.js';
+import { listenForScrapes } from '../adapters/metrics/metricsListener.js';
+import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import { buildContainer, TOKENS } from './container.js';
 
 export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   readonly container: Container;
+  /** `http://host:port` of `GET /metrics` (METRICS_PORT), or null when there is none. */
+  readonly metricsUrl: string | null;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -32,7 +36,8 @@ export async function startServer(
   config: Config,
   logger = createLogger(config),
 ): Promise<RunningServer> {
-  const container = buildContainer(config, logger);
+  const metrics = config.metricsPort === null ? null : new PrometheusMetrics();
+  const container = buildContainer(config, logger, metrics);
   // Read the signing keys first: a bad key file stops the start before the database is touched.
   const publicJwks = container.get(TOKENS.PublicJwks);
   const knex = container.get<Knex>(TOKENS.Knex);
@@ -70,8 +75,10 @@ export async function startServer(
         return true;
       },
       isDatabaseUnavailable,
+      metrics,
     },
   );
+  metrics?.watchPool(knex);
 
   const server = createServer(app.callback());
   server.on('clientError', answerClientError);
@@ -86,6 +93,16 @@ export async function startServer(
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
+  const scrapes =
+    metrics === null || config.metricsPort === null
+      ? null
+      : await listenForScrapes(metrics.registry, config.host, config.metricsPort).catch(
+          async (error: unknown) => {
+            server.close();
+            await knex.destroy();
+            throw error;
+          },
+        );
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
@@ -118,10 +135,10 @@ export async function startServer(
       );
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-      await closed;
+      await Promise.all([closed, scrapes?.close()]);
       clearTimeout(force);
       await knex.destroy();
     })());
 
-  return { url, server, container, close };
+  return { url, server, container, metricsUrl: scrapes?.url ?? null, close };
 }

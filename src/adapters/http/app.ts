@@ -9,6 +9,7 @@ import type { GatehouseState } from './context.js';
 import { errorHandler, unmatchedRoutes } from './errors.js';
 import { addHealthRoutes } from './healthRoutes.js';
 import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
+import { measureRequests, type HttpMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { addOpenApiRoutes, uiSlashRedirect } from './openapiRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
@@ -25,6 +26,8 @@ export interface HttpOptions {
   isDatabaseUnavailable: (error: unknown) => boolean;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
   publicJwks: readonly PublishedJwk[];
+  /** Where request durations and login outcomes go; null (no METRICS_PORT) measures nothing. */
+  metrics?: HttpMetrics | null;
 }
 
 export type HttpUseCases = AuthUseCases & WidgetUseCases;
@@ -84,11 +87,11 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
  */
 export function buildRouter(
   useCases: HttpUseCases,
-  options: Pick<HttpOptions, 'isReady' | 'publicJwks'>,
+  options: Pick<HttpOptions, 'isReady' | 'publicJwks' | 'metrics'>,
 ): Router<GatehouseState> {
   // As Werkzeug matches: no trailing slash, case-sensitive.
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
-  addAuthRoutes(router, useCases);
+  addAuthRoutes(router, useCases, options.metrics ?? null);
   addWidgetRoutes(router, useCases);
   addHealthRoutes(router, options.isReady);
   addJwksRoutes(router, options.publicJwks);
@@ -104,6 +107,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   app.silent = true;
   const router = buildRouter(useCases, options);
 
+  if (options.metrics) app.use(measureRequests(options.metrics));
   app.use(requestContext(options.logger));
   app.use(securityHeaders);
   app.use(errorHandler(options.authRealm, options.isDatabaseUnavailable));

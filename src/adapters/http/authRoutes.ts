@@ -9,6 +9,7 @@ import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain
 import { actorOf, authenticated, limitPerClient } from './authentication.js';
 import { requestBody } from './body.js';
 import type { GatehouseContext, GatehouseState } from './context.js';
+import { countLogins, type HttpMetrics } from './metrics.js';
 import { presentUser } from './presentation.js';
 import { credentialsSchema } from './schemas.js';
 import { validator } from './validation.js';
@@ -43,16 +44,21 @@ function sendToken(ctx: GatehouseContext, status: number, message: string, issue
   };
 }
 
-export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseCases): void {
+export function addAuthRoutes(
+  router: Router<GatehouseState>,
+  useCases: AuthUseCases,
+  metrics: HttpMetrics | null = null,
+): void {
   const requireToken = authenticated(useCases.authenticate);
   const throttle = limitPerClient(useCases.authRequestLimiter);
+  const loginSteps = metrics ? [countLogins(metrics), throttle] : [throttle];
 
   router.post('/api/v1/auth/register', throttle, requestBody, async (ctx) => {
     const issued = await useCases.registerUser.execute(registration(ctx.request.body));
     sendToken(ctx, 201, 'successfully registered', issued);
   });
 
-  router.post('/api/v1/auth/login', throttle, requestBody, async (ctx) => {
+  router.post('/api/v1/auth/login', ...loginSteps, requestBody, async (ctx) => {
     const issued = await useCases.logIn.execute(login(ctx.request.body));
     sendToken(ctx, 200, 'successfully logged in', issued);
   });
