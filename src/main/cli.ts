@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
 import { ConfigError, loadConfig, type Config } from '../adapters/config/config.js';
@@ -71,8 +72,19 @@ function keyAlg(value: string): AsymmetricAlg {
   return alg;
 }
 
+/** package.json's version: two levels up from src/main and dist/main alike. */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  const version = (manifest as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
 const program = new Command('gatehouse')
   .description('User accounts and JWT authentication with admin-guarded widgets.')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .helpOption('-h, --help', 'show what the command does and its options')
   .showHelpAfterError(false)
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
 
@@ -87,6 +99,9 @@ program
     }
     const running = await startServer(config, logger);
     logger.info({ url: running.url, env: config.env }, `Gatehouse listening on ${running.url}`);
+    if (running.metricsUrl !== null) {
+      logger.info({ url: `${running.metricsUrl}/metrics` }, 'Prometheus metrics served');
+    }
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
       running.close().then(

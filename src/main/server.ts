@@ -3,7 +3,9 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import type { Knex } from 'knex';
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { PrettyOptions } from 'pino-pretty';
 import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
@@ -27,8 +29,30 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** In-flight requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/**
+ * JSON lines, one per event, for production and tests. In development, readable lines instead
+ * (pino-pretty, written synchronously so nothing is lost on exit) when pino-pretty is installed:
+ * it is a devDependency, so a production install (`npm ci --omit=dev`) has none and stays JSON.
+ */
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
+  const options = { level: config.logLevel, base: { service: 'gatehouse' } };
+  const pretty = config.env === 'development' ? prettyStream() : null;
+  return pretty === null ? pino(options) : pino(options, pretty);
+}
+
+function prettyStream(): DestinationStream | null {
+  let build: (options: PrettyOptions) => DestinationStream;
+  try {
+    build = createRequire(import.meta.url)('pino-pretty') as typeof build;
+  } catch {
+    return null;
+  }
+  return build({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    sync: true,
+  });
 }
 
 /** Builds the container, applies pending migrations and listens on config.host:config.port. */
