@@ -50,6 +50,10 @@ describeEachServer(
       expect((await api.request('POST', '/api/v1/auth/login', { json: wrong })).status).to.equal(
         429,
       );
+      const malformed = { email: 'not an address', password: 'whatever' };
+      expect(
+        (await api.request('POST', '/api/v1/auth/login', { json: malformed })).status,
+      ).to.equal(400);
       expect((await api.request('GET', '/api/v1/nowhere')).status).to.equal(404);
       expect((await api.request('GET', '/api/v1/auth/user', { token })).status).to.equal(200);
 
@@ -59,6 +63,7 @@ describeEachServer(
         loginOk: moved(requests('POST', '/api/v1/auth/login', 200)),
         loginFailed: moved(requests('POST', '/api/v1/auth/login', 401)),
         loginRefused: moved(requests('POST', '/api/v1/auth/login', 429)),
+        loginInvalid: moved(requests('POST', '/api/v1/auth/login', 400)),
         unmatched: moved(requests('GET', 'unmatched', 404)),
         user: moved(requests('GET', '/api/v1/auth/user', 200)),
         success: moved('gatehouse_logins_total{outcome="success"}'),
@@ -73,12 +78,13 @@ describeEachServer(
         loginOk: 1,
         loginFailed: 1,
         loginRefused: 1,
+        loginInvalid: 1,
         unmatched: 1,
         user: 1,
         success: 1,
         failure: 1,
         rateLimited: 1,
-        invalid: 0,
+        invalid: 1,
         verifications: 2,
         hashes: 0,
         accountRefusals: 1,
@@ -88,7 +94,7 @@ describeEachServer(
       const counted = [...after.keys()].filter((key) =>
         key.startsWith('http_request_duration_seconds_count'),
       );
-      expect(counted.reduce((sum, key) => sum + moved(key), 0)).to.equal(5);
+      expect(counted.reduce((sum, key) => sum + moved(key), 0)).to.equal(6);
     });
 
     it('labels requests with the route template, never the raw path', async () => {
