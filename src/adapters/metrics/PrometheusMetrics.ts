@@ -4,7 +4,7 @@ import type { AttemptLimiter, PasswordHasher } from '../../domain/index.js';
 import type { HttpMetrics, LoginOutcome } from '../http/metrics.js';
 
 type Observer = { observe(value: number): void };
-type Increment = { inc(): void };
+type Increment = { inc(value?: number): void };
 
 /** Which brute-force limit refused an attempt: per account (failed logins) or per client address. */
 export type LimitName = 'account' | 'client';
@@ -71,7 +71,7 @@ export class PrometheusMetrics implements HttpMetrics {
       registers,
     });
     this.logins = new Map(LOGIN_OUTCOMES.map((outcome) => [outcome, logins.labels(outcome)]));
-    for (const outcome of LOGIN_OUTCOMES) logins.labels(outcome).inc(0); // every series from 0
+    for (const series of this.logins.values()) series.inc(0); // every outcome exported from 0
     this.hashing = new Histogram({
       name: 'gatehouse_password_hash_duration_seconds',
       help: 'Time of one password hash or verification (bcrypt or argon2id), queueing excluded',
