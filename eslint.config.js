@@ -47,6 +47,7 @@ const coreBoundary = {
         'ajv-formats',
         'commander',
         'p-limit',
+        'prom-client',
       ],
       message: 'The core imports no framework or driver: depend on a port in src/domain/ports.',
     },

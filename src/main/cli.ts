@@ -2,6 +2,7 @@
 // First, before any other module allocates: caps V8's young generation (see memory.ts).
 import './memory.js';
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
@@ -98,8 +99,19 @@ function keyAlg(value: string): AsymmetricAlg {
   return alg;
 }
 
+/** package.json's version: two levels up from src/main and dist/main alike. */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  const version = (manifest as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
 const program = new Command('gatehouse')
   .description('User accounts and JWT authentication with admin-guarded widgets.')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .helpOption('-h, --help', 'show what the command does and its options')
   .showHelpAfterError(false)
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
 
@@ -150,6 +162,9 @@ async function serve(config: Config): Promise<void> {
   const running = await startServer(config, logger);
   const message = worker === undefined ? 'Gatehouse listening on' : 'worker listening on';
   logger.info({ url: running.url, env: config.env }, `${message} ${running.url}`);
+  if (running.metricsUrl !== null) {
+    logger.info({ url: `${running.metricsUrl}/metrics` }, 'Prometheus metrics served');
+  }
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.close().then(

@@ -48,6 +48,7 @@ import {
 } from '../adapters/security/signingKeys.js';
 import { MultiFormatPasswordHasher } from '../adapters/security/MultiFormatPasswordHasher.js';
 import { ThrottledPasswordHasher } from '../adapters/security/ThrottledPasswordHasher.js';
+import type { LimitName, PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
   type AttemptLimiter,
@@ -143,8 +144,17 @@ function passwordHasher(config: Config): PasswordHasher {
  * adapter (another database, another hasher), rebind its port token here — nothing else changes.
  * Audit lines go to `auditLogger` (the CLI sends them apart from its plain output).
  */
-export function buildContainer(config: Config, logger: Logger, auditLogger = logger): Container {
+export function buildContainer(
+  config: Config,
+  logger: Logger,
+  auditLogger: Logger = logger,
+  /** With METRICS_PORT: the hasher and the limiters report to it. */
+  metrics: PrometheusMetrics | null = null,
+): Container {
   const c = new Container({ defaultScope: 'Singleton' });
+  const hasher = passwordHasher(config);
+  const metered = (limiter: AttemptLimiter, name: LimitName) =>
+    metrics?.meterAttemptLimiter(limiter, name) ?? limiter;
 
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(logger);
@@ -153,9 +163,13 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
   c.bind(TOKENS.AuditLog).toConstantValue(new PinoAuditLog(auditLogger));
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
-    new ThrottledPasswordHasher(passwordHasher(config), hashingSlots(config.workers)),
+    // Metered inside the throttle: the histogram times the hashing, not the queue before it.
+    new ThrottledPasswordHasher(
+      metrics?.meterPasswordHasher(hasher) ?? hasher,
+      hashingSlots(config.workers),
+    ),
   );
-  bindAttemptLimiters(c, config);
+  bindAttemptLimiters(c, config, metered);
   c.bind(TOKENS.UserRepository).toResolvedValue(
     (knex: Knex) => new KnexUserRepository(knex),
     [TOKENS.Knex],
@@ -322,25 +336,30 @@ export function buildContainer(config: Config, logger: Logger, auditLogger = log
  * The login and register counters: in the database (default), or in Redis, which takes their
  * writes off the database and is shared by every instance pointed at it.
  */
-function bindAttemptLimiters(c: Container, config: Config): void {
+function bindAttemptLimiters(
+  c: Container,
+  config: Config,
+  metered: (limiter: AttemptLimiter, name: LimitName) => AttemptLimiter,
+): void {
   const limits = [
-    [TOKENS.LoginFailureLimiter, { scope: 'login', max: config.loginMaxFailures }],
-    [TOKENS.AuthRequestLimiter, { scope: 'client', max: config.authMaxRequests }],
+    [TOKENS.LoginFailureLimiter, 'account', { scope: 'login', max: config.loginMaxFailures }],
+    [TOKENS.AuthRequestLimiter, 'client', { scope: 'client', max: config.authMaxRequests }],
   ] as const;
   if (config.rateLimitStore === 'redis') {
     c.bind(TOKENS.Redis).toResolvedValue(() => createRedis(config.redisUrl));
   }
-  for (const [id, limit] of limits) {
+  for (const [id, name, limit] of limits) {
     const attemptLimit = { ...limit, windowSeconds: AUTH_LIMIT_WINDOW_SECONDS };
     if (config.rateLimitStore === 'redis') {
       c.bind(id).toResolvedValue(
         (redis: Redis, clock: Clock) =>
-          new RedisAttemptLimiter(redis, clock, attemptLimit, config.redisKeyPrefix),
+          metered(new RedisAttemptLimiter(redis, clock, attemptLimit, config.redisKeyPrefix), name),
         [TOKENS.Redis, TOKENS.Clock],
       );
     } else {
       c.bind(id).toResolvedValue(
-        (knex: Knex, clock: Clock) => new KnexAttemptLimiter(knex, clock, attemptLimit),
+        (knex: Knex, clock: Clock) =>
+          metered(new KnexAttemptLimiter(knex, clock, attemptLimit), name),
         [TOKENS.Knex, TOKENS.Clock],
       );
     }

@@ -3,19 +3,25 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import type { Knex } from 'knex';
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { PrettyOptions } from 'pino-pretty';
 import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
 import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
+import { listenForScrapes } from '../adapters/metrics/metricsListener.js';
+import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import { buildContainer, TOKENS } from './container.js';
 
 export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   readonly container: Container;
+  /** `http://host:port` of `GET /metrics` (METRICS_PORT), or null when there is none. */
+  readonly metricsUrl: string | null;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -70,8 +76,30 @@ export function localUrl(host: string, port: number): string {
   return `http://${local}:${port}`;
 }
 
+/**
+ * JSON lines, one per event, for production and tests. In development, readable lines instead
+ * (pino-pretty, written synchronously so nothing is lost on exit) when pino-pretty is installed:
+ * it is a devDependency, so a production install (`npm ci --omit=dev`) has none and stays JSON.
+ */
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'gatehouse' } });
+  const options = { level: config.logLevel, base: { service: 'gatehouse' } };
+  const pretty = config.env === 'development' ? prettyStream() : null;
+  return pretty === null ? pino(options) : pino(options, pretty);
+}
+
+function prettyStream(): DestinationStream | null {
+  let build: (options: PrettyOptions) => DestinationStream;
+  try {
+    build = createRequire(import.meta.url)('pino-pretty') as typeof build;
+  } catch {
+    return null;
+  }
+  return build({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    sync: true,
+  });
 }
 
 /** Builds the container, applies pending migrations and listens on config.host:config.port. */
@@ -79,7 +107,8 @@ export async function startServer(
   config: Config,
   logger = createLogger(config),
 ): Promise<RunningServer> {
-  const container = buildContainer(config, logger);
+  const metrics = config.metricsPort === null ? null : new PrometheusMetrics();
+  const container = buildContainer(config, logger, logger, metrics);
   // Read the signing keys first: a bad key file stops the start before the database is touched.
   const publicJwks = container.get(TOKENS.PublicJwks);
   const knex = container.get<Knex>(TOKENS.Knex);
@@ -141,8 +170,10 @@ export async function startServer(
         if (isDatabaseUnavailable(error)) return 'database';
         return isRedisUnavailable(error) ? 'redis' : null;
       },
+      metrics,
     },
   );
+  metrics?.watchPool(knex);
 
   const server = createServer(
     {
@@ -169,6 +200,16 @@ export async function startServer(
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
+  const scrapes =
+    metrics === null || config.metricsPort === null
+      ? null
+      : await listenForScrapes(metrics.registry, config.host, config.metricsPort).catch(
+          async (error: unknown) => {
+            server.close();
+            await Promise.all([knex.destroy(), redis?.close()]);
+            throw error;
+          },
+        );
   const url = localUrl(config.host, (server.address() as AddressInfo).port);
 
   const purgeRevoked = container.get(TOKENS.PurgeRevokedTokens);
@@ -199,10 +240,10 @@ export async function startServer(
       );
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-      await closed;
+      await Promise.all([closed, scrapes?.close()]);
       clearTimeout(force);
       await Promise.all([knex.destroy(), redis?.close()]);
     })());
 
-  return { url, server, container, close };
+  return { url, server, container, metricsUrl: scrapes?.url ?? null, close };
 }

@@ -79,10 +79,10 @@ export class OpenApiDriftChecker {
     const method = exchange.method.toLowerCase();
     const path = exchange.path.split('?')[0] ?? '';
     const template = this.templates.find((candidate) => candidate.pattern.test(path))?.template;
-    const { NotFound, MethodNotAllowed } = this.document.components.responses;
+    const { NotFound, MethodNotAllowed } = this.document['x-unrouted-responses'];
     const bodiless = method === 'head'; // HEAD answers carry the headers of a body, not the body
     // The answers no operation gives: an unknown path is the router's JSON 404 and a method the
-    // path lacks its JSON 405, each described once under components.responses.
+    // path lacks its JSON 405, each described once under x-unrouted-responses.
     if (template === undefined) return this.answerProblems(exchange, NotFound, 404, bodiless);
     const item = this.document.paths[template] ?? {};
     if (method === 'options') {

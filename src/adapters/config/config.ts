@@ -10,6 +10,8 @@ export interface Config {
   readonly env: NodeEnv;
   readonly host: string;
   readonly port: number;
+  /** Where `GET /metrics` (Prometheus) listens, on `host`; null (METRICS_PORT unset): nowhere. */
+  readonly metricsPort: number | null;
   /** `postgres://…`, `postgresql://…` or `sqlite:<file>`. */
   readonly databaseUrl: string;
   readonly jwtSecret: string;
@@ -96,6 +98,7 @@ const LOG_LEVELS: readonly LogLevel[] = [
 type Defaults = Omit<
   Config,
   | 'env'
+  | 'metricsPort'
   | 'jwtSecret'
   | 'generatedSecret'
   | 'jwtPrivateKeyFile'
@@ -194,6 +197,7 @@ export function loadConfig(
     env: nodeEnv,
     host: get('HOST') ?? defaults.host,
     port: int('PORT', defaults.port, 0, 65535),
+    metricsPort: get('METRICS_PORT') === undefined ? null : int('METRICS_PORT', 0, 0, 65535),
     databaseUrl: databaseUrl(get('DATABASE_URL') ?? defaults.databaseUrl),
     jwtSecret,
     generatedSecret,

@@ -10,8 +10,9 @@ import type { GatehouseState } from './context.js';
 import { errorHandler } from './errors.js';
 import { addHealthRoutes, type Readiness } from './healthRoutes.js';
 import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
+import { measureRequests, type HttpMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { addOpenApiRoutes } from './openapiRoutes.js';
+import { addOpenApiRoutes, uiSlashRedirect } from './openapiRoutes.js';
 import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
 
 export interface HttpOptions {
@@ -29,6 +30,8 @@ export interface HttpOptions {
   unavailableDependency: (error: unknown) => string | null;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
   publicJwks: readonly PublishedJwk[];
+  /** Where request durations and login outcomes go; null (no METRICS_PORT) measures nothing. */
+  metrics?: HttpMetrics | null;
 }
 
 export type HttpUseCases = AuthUseCases & WidgetUseCases & AccountUseCases;
@@ -101,11 +104,11 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
  */
 export function buildRouter(
   useCases: HttpUseCases,
-  options: Pick<HttpOptions, 'readiness' | 'publicJwks'>,
+  options: Pick<HttpOptions, 'readiness' | 'publicJwks' | 'metrics'>,
 ): Router<GatehouseState> {
   // As Werkzeug matches: no trailing slash, case-sensitive.
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
-  addAuthRoutes(router, useCases);
+  addAuthRoutes(router, useCases, options.metrics ?? null);
   addWidgetRoutes(router, useCases);
   addAccountRoutes(router, useCases);
   addHealthRoutes(router, options.readiness);
@@ -122,11 +125,13 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   app.silent = true;
   const router = buildRouter(useCases, options);
 
+  if (options.metrics) app.use(measureRequests(options.metrics));
   app.use(requestContext(options.logger));
   app.use(securityHeaders);
   app.use(errorHandler(options.authRealm, options.unavailableDependency));
   // Without allowed origins no answer varies by Origin: the CORS middleware would only cost.
   if (options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
+  app.use(uiSlashRedirect);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

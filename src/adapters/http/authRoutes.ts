@@ -11,6 +11,7 @@ import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain
 import { actorOf, authenticated, limitPerClient } from './authentication.js';
 import { requestBody } from './body.js';
 import { originOf, type GatehouseContext, type GatehouseState } from './context.js';
+import { countLogins, type HttpMetrics } from './metrics.js';
 import { presentUser } from './presentation.js';
 import { credentialsSchema, passwordChangeSchema } from './schemas.js';
 import { validator } from './validation.js';
@@ -49,9 +50,14 @@ function sendToken(ctx: GatehouseContext, status: number, message: string, issue
   };
 }
 
-export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseCases): void {
+export function addAuthRoutes(
+  router: Router<GatehouseState>,
+  useCases: AuthUseCases,
+  metrics: HttpMetrics | null = null,
+): void {
   const requireToken = authenticated(useCases.authenticate);
   const throttle = limitPerClient(useCases.authRequestLimiter);
+  const loginSteps = metrics ? [countLogins(metrics), throttle] : [throttle];
 
   router.post('/api/v1/auth/register', throttle, requestBody, async (ctx) => {
     const body = registration(ctx.request.body);
@@ -59,7 +65,7 @@ export function addAuthRoutes(router: Router<GatehouseState>, useCases: AuthUseC
     sendToken(ctx, 201, 'successfully registered', issued);
   });
 
-  router.post('/api/v1/auth/login', throttle, requestBody, async (ctx) => {
+  router.post('/api/v1/auth/login', ...loginSteps, requestBody, async (ctx) => {
     const issued = await useCases.logIn.execute(login(ctx.request.body), originOf(ctx));
     sendToken(ctx, 200, 'successfully logged in', issued);
   });

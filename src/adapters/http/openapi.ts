@@ -69,17 +69,22 @@ export type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
   servers: Array<{ url: string }>;
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, Partial<Record<HttpMethod, Operation>>>;
   components: {
     securitySchemes: Record<string, { type: string; scheme: string; bearerFormat: string }>;
     schemas: Record<string, JsonSchema>;
-    /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks
-     * (`MethodNotAllowed`). */
-    responses: Record<'NotFound' | 'MethodNotAllowed', Response>;
   };
+  /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks
+   * (`MethodNotAllowed`). An extension, since components are for what operations reference. */
+  'x-unrouted-responses': Record<'NotFound' | 'MethodNotAllowed', Response>;
 }
 
 export interface OpenApiOptions {
@@ -102,29 +107,29 @@ const text = (example: string, description?: string): JsonSchema => ({
   examples: [example],
 });
 
+/** An object schema whose properties are all required but those named `optional`. */
+function record(properties: Record<string, JsonSchema>, ...optional: string[]): JsonSchema {
+  const required = Object.keys(properties).filter((key) => !optional.includes(key));
+  return { type: 'object', properties, required };
+}
+
 const TIMESTAMP = 'UTC, `MM/DD/YY hh:mm:ss AM UTC`';
 
-const tokenResponseSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', const: 'success' },
-    message: text('successfully registered'),
-    access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
-    token_type: { type: 'string', const: 'bearer' },
-    expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
-  },
-  required: ['status', 'message', 'access_token', 'token_type', 'expires_in'],
-};
+const tokenResponseSchema = record({
+  status: { type: 'string', const: 'success' },
+  message: text('successfully registered'),
+  access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
+  token_type: { type: 'string', const: 'bearer' },
+  expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
+});
 
-const messageSchema: JsonSchema = {
-  type: 'object',
-  properties: { status: { type: 'string', const: 'success' }, message: { type: 'string' } },
-  required: ['status', 'message'],
-};
+const messageSchema = record({
+  status: { type: 'string', const: 'success' },
+  message: { type: 'string' },
+});
 
-const errorSchema: JsonSchema = {
-  type: 'object',
-  properties: {
+const errorSchema = record(
+  {
     status: { type: 'string', enum: ['fail', 'error'], description: '`error` for 500' },
     message: { type: 'string' },
     errors: {
@@ -133,8 +138,8 @@ const errorSchema: JsonSchema = {
       additionalProperties: { type: 'string' },
     },
   },
-  required: ['status', 'message'],
-};
+  'errors',
+);
 
 /** The user object of the admin routes (presentAccount). */
 const accountSchema: JsonSchema = {
@@ -236,12 +241,6 @@ function pageSchema(path: string, item: JsonSchema): JsonSchema {
   };
 }
 
-const healthSchema: JsonSchema = {
-  type: 'object',
-  properties: { status: { type: 'string', const: 'ok' } },
-  required: ['status'],
-};
-
 const notReadySchema: JsonSchema = {
   type: 'object',
   properties: {
@@ -263,29 +262,26 @@ const notReadySchema: JsonSchema = {
   required: ['status', 'message', 'checks'],
 };
 
-const jwkSetSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    keys: {
-      type: 'array',
-      description: 'Current key first, then the previous ones that still verify tokens',
-      items: {
-        type: 'object',
-        properties: {
-          kty: { type: 'string', enum: ['OKP', 'EC'] },
-          crv: { type: 'string', enum: ['Ed25519', 'P-256'] },
-          x: { type: 'string' },
-          y: { type: 'string', description: 'EC keys only' },
-          kid: { type: 'string' },
-          alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
-          use: { type: 'string', const: 'sig' },
-        },
-        required: ['kty', 'crv', 'x', 'kid', 'alg', 'use'],
+const healthSchema = record({ status: { type: 'string', const: 'ok' } });
+
+const jwkSetSchema = record({
+  keys: {
+    type: 'array',
+    description: 'Current key first, then the previous ones that still verify tokens',
+    items: record(
+      {
+        kty: { type: 'string', enum: ['OKP', 'EC'] },
+        crv: { type: 'string', enum: ['Ed25519', 'P-256'] },
+        x: { type: 'string' },
+        y: { type: 'string', description: 'EC keys only' },
+        kid: { type: 'string' },
+        alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
+        use: { type: 'string', const: 'sig' },
       },
-    },
+      'y',
+    ),
   },
-  required: ['keys'],
-};
+});
 
 /** The schema without one property (and without requiring it); the other members are shared. */
 export function withoutProperty(schema: JsonSchema, name: string): JsonSchema {
@@ -305,7 +301,7 @@ function parameterSchema(schema: JsonSchema, name: string): JsonSchema {
   return Object.fromEntries(Object.entries(property).filter(([key]) => key !== 'nullable'));
 }
 
-function componentSchemas() {
+function componentSchemas(publishesJwks: boolean) {
   return {
     Credentials: credentialsSchema,
     PasswordChange: passwordChangeSchema,
@@ -322,7 +318,8 @@ function componentSchemas() {
     WidgetPage: pageSchema(WIDGETS_PATH, componentRef('Widget')),
     Health: healthSchema,
     NotReady: notReadySchema,
-    JsonWebKeySet: jwkSetSchema,
+    // Only the JWKS route uses it: without that route it would be an unused component.
+    ...(publishesJwks ? { JsonWebKeySet: jwkSetSchema } : {}),
     Error: errorSchema,
   } satisfies Record<string, JsonSchema>;
 }
@@ -446,6 +443,10 @@ const RESPONSES = {
       '(see /health/ready)',
     ref('Error'),
     { example: { status: 'fail', message: 'Service unavailable' } },
+  ),
+  headersTooLarge: errorResponse(
+    "Request headers over Node's limit (16 KiB): refused before routing, whatever the operation",
+    HTTP_MESSAGES.headersTooLarge,
   ),
   notFound: errorResponse('No route has that path', HTTP_MESSAGES.notFound),
   methodNotAllowed: errorResponse(
@@ -942,6 +943,7 @@ function documentationOperations(): OpenApiDocument['paths'] {
       get: {
         tags,
         summary: 'Swagger UI on this document',
+        description: `\`${UI_PATH}/\` redirects here (301), keeping the query.`,
         operationId: 'swaggerUi',
         responses: {
           '200': {
@@ -950,23 +952,6 @@ function documentationOperations(): OpenApiDocument['paths'] {
               'Content-Security-Policy': header('Scripts and styles from this origin only'),
             },
             content: { 'text/html': { schema: { type: 'string' } } },
-          },
-        },
-      },
-    },
-    [`${UI_PATH}/`]: {
-      get: {
-        tags,
-        summary: `Redirects to ${UI_PATH}`,
-        operationId: 'swaggerUiSlash',
-        responses: {
-          '301': {
-            description: `Moved to ${UI_PATH}`,
-            headers: { Location: header(`${UI_PATH}, with the query sent`) },
-            content: {
-              'text/plain': { schema: { type: 'string' } },
-              'text/html': { schema: { type: 'string' } },
-            },
           },
         },
       },
@@ -1020,6 +1005,26 @@ function packageVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
+/**
+ * What every operation says the same way: public ones declare `security: []` (no token), and
+ * each lists the 431 that Node's parser answers for any request before routing.
+ */
+function withCommonAnswers(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
+  const complete = (operation: Operation): Operation => ({
+    ...operation,
+    security: operation.security ?? [],
+    responses: { ...operation.responses, '431': RESPONSES.headersTooLarge },
+  });
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => [method, complete(operation)]),
+      ),
+    ]),
+  );
+}
+
 export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   return {
     openapi: '3.1.0',
@@ -1031,6 +1036,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         'Register or log in, copy `access_token` from the answer into **Authorize**, then call ' +
         'the secured routes. Errors are `{"status", "message", "errors"?}`; unknown routes 404 ' +
         'and wrong methods 405 in that shape.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
     tags: [
@@ -1043,15 +1049,18 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         : []),
       { name: 'documentation', description: 'This document and its UI' },
     ],
-    paths: {
+    paths: withCommonAnswers({
       ...mergePaths(authOperations(), widgetOperations(), accountOperations()),
       ...aroundOperations(options.publishesJwks),
       ...documentationOperations(),
-    },
+    }),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: componentSchemas(),
-      responses: { NotFound: RESPONSES.notFound, MethodNotAllowed: RESPONSES.methodNotAllowed },
+      schemas: componentSchemas(options.publishesJwks),
+    },
+    'x-unrouted-responses': {
+      NotFound: RESPONSES.notFound,
+      MethodNotAllowed: RESPONSES.methodNotAllowed,
     },
   };
 }

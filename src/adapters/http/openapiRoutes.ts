@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import type { GatehouseContext, GatehouseState } from './context.js';
 import type { OpenApiDocument } from './openapi.js';
 
@@ -104,8 +105,21 @@ function send(ctx: GatehouseContext, type: string, cacheControl: string, body: s
 }
 
 /**
- * `GET /api/v1/openapi.json` (the document, serialised once), `GET /api/v1/ui` (Swagger UI on it;
- * `/api/v1/ui/` redirects there) and the page's files under `/api/v1/ui/`: an allow-list of
+ * `/api/v1/ui/` → 301 to `/api/v1/ui`, keeping the query. The page links its files by absolute
+ * path, so it would work there too, but one URL is enough. Not a route: a path with a trailing
+ * slash is no operation of the API (the router and the OpenAPI document list the same routes).
+ */
+export const uiSlashRedirect: Middleware<GatehouseState> = async (ctx, next) => {
+  if (ctx.path !== `${UI_PATH}/` || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) {
+    return next();
+  }
+  ctx.status = 301;
+  ctx.redirect(`${UI_PATH}${ctx.search}`);
+};
+
+/**
+ * `GET /api/v1/openapi.json` (the document, serialised once), `GET /api/v1/ui` (Swagger UI on it)
+ * and the page's files under `/api/v1/ui/`: an allow-list of
  * names, read from swagger-ui-dist on first use and kept. Any other name is the API's JSON 404.
  */
 export function addOpenApiRoutes(router: Router<GatehouseState>, document: OpenApiDocument): void {
@@ -129,12 +143,6 @@ export function addOpenApiRoutes(router: Router<GatehouseState>, document: OpenA
   router.get(UI_PATH, (ctx) => {
     ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     send(ctx, 'text/html; charset=utf-8', REVALIDATE, PAGE);
-  });
-
-  // The page links its files by absolute path, so it would work here too; one URL is enough.
-  router.get(`${UI_PATH}/`, (ctx) => {
-    ctx.status = 301;
-    ctx.redirect(`${UI_PATH}${ctx.search}`);
   });
 
   router.get(`${UI_PATH}/:file`, async (ctx) => {

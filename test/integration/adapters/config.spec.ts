@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         env: 'development',
         host: '127.0.0.1',
         port: 3000,
+        metricsPort: null,
         databaseUrl: 'sqlite:./var/gatehouse.sqlite',
         generatedSecret: true,
         tokenTtlSeconds: 900,
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
       const config = production({
         HOST: '::',
         PORT: '8080',
+        METRICS_PORT: '9464',
         DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
         TOKEN_TTL_SECONDS: '60',
         BCRYPT_COST: '13',
@@ -136,6 +138,7 @@ describe('loadConfig', () => {
         env: 'production',
         host: '::',
         port: 8080,
+        metricsPort: 9464,
         databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
         jwtSecret: GOOD_SECRET,
         generatedSecret: false,
@@ -187,6 +190,7 @@ describe('loadConfig', () => {
     it('accepts the edges of each range', () => {
       expect(load({ PORT: '0' }).port).to.equal(0);
       expect(load({ PORT: '65535' }).port).to.equal(65535);
+      expect(load({ METRICS_PORT: '0' }).metricsPort).to.equal(0);
       expect(load({ BCRYPT_COST: '4' }).bcryptCost).to.equal(4);
       expect(load({ BCRYPT_COST: '31' }).bcryptCost).to.equal(31);
       expect(load({ TOKEN_TTL_SECONDS: '1' }).tokenTtlSeconds).to.equal(1);
@@ -213,6 +217,7 @@ describe('loadConfig', () => {
       ['PORT negative', { PORT: '-1' }, /^PORT must be an integer from 0 to 65535$/],
       ['PORT fractional', { PORT: '80.5' }, /^PORT must be an integer/],
       ['PORT hex', { PORT: '0x50' }, /^PORT must be an integer/],
+      ['METRICS_PORT', { METRICS_PORT: 'on' }, /^METRICS_PORT must be an integer from 0 to 65535$/],
       [
         'TOKEN_TTL_SECONDS 0',
         { TOKEN_TTL_SECONDS: '0' },

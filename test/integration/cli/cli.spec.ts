@@ -27,6 +27,11 @@ import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
 const CLI = fileURLToPath(new URL('../../../src/main/cli.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 const CHILD_TIMEOUT_MS = 60_000;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 const POSTGRES_START_TIMEOUT_MS = 180_000;
 
 const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
@@ -715,6 +720,54 @@ describe('gatehouse CLI', function () {
       expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
     });
 
+    it('--version prints the package version and exits 0, touching no database', async function () {
+      const url = sqliteUrl();
+      const runs = await Promise.all(
+        ['--version', '-V'].map((flag) => gatehouse([flag], { env: cliEnv(url) })),
+      );
+      for (const run of runs) expectSuccess(run, [PACKAGE_VERSION]);
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
+    it('every command, and every subcommand, answers --help with its usage and exits 0', async function () {
+      const url = sqliteUrl();
+      const env = cliEnv(url);
+      // The commands as the top-level help lists them, so a new command is covered by itself.
+      const commandsOf = (help: string) =>
+        help
+          .slice(help.indexOf('Commands:'))
+          .split('\n')
+          .slice(1)
+          .map((line) => /^ {2}([a-z-]+)/.exec(line)?.[1])
+          .filter((name): name is string => name !== undefined && name !== 'help');
+      const top = await gatehouse(['--help'], { env });
+      const commands = commandsOf(top.stdout);
+      expect(commands).to.include.members(['serve', 'migrate', 'add-user', 'keys']);
+      const helps = await Promise.all(
+        commands.map(async (command) => {
+          const help = await gatehouse([command, '--help'], { env });
+          const nested = commandsOf(help.stdout).map((sub) => [command, sub]);
+          return [
+            [[command], help] as const,
+            ...(await Promise.all(
+              nested.map(
+                async (path) => [path, await gatehouse([...path, '--help'], { env })] as const,
+              ),
+            )),
+          ];
+        }),
+      );
+      const all = helps.flat();
+      expect(all.map(([path]) => path.join(' '))).to.include('keys generate');
+      for (const [path, help] of all) {
+        expect(help.code, shown(help)).to.equal(0);
+        expect(help.stderr, shown(help)).to.equal('');
+        expect(lines(help.stdout)[0]).to.match(new RegExp(`^Usage: gatehouse ${path.join(' ')} `));
+        expect(help.stdout).to.include('-h, --help');
+      }
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
     it('--help lists the commands and exits 0; an unknown command or migrate action exits 1 in one line', async function () {
       const url = sqliteUrl();
       const env = cliEnv(url);
@@ -738,6 +791,37 @@ describe('gatehouse CLI', function () {
           'expected latest, rollback or status',
       );
       expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+  });
+
+  describe('serve in development', function () {
+    it('writes readable log lines, not JSON, and still exits 0 on SIGTERM', async function () {
+      const child = launch(
+        ['serve'],
+        cliEnv(sqliteUrl(), {
+          NODE_ENV: 'development',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        }),
+      );
+      child.stdin.end();
+      let stdout = '';
+      child.stdout.on('data', (chunk: string) => (stdout += chunk));
+      const exit = exited(child, 'gatehouse serve');
+      const deadline = Date.now() + CHILD_TIMEOUT_MS;
+      while (!/INFO: Gatehouse listening on http:\/\/127\.0\.0\.1:\d+\n/.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`no readable "listening" line in: ${stdout}`);
+        }
+        await sleep(20);
+      }
+      child.kill('SIGTERM');
+      expect(await exit).to.deep.equal([0, null]);
+      // `[HH:MM:ss.mmm] LEVEL: message`, then the fields indented on the lines below.
+      expect(stdout).to.match(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: /m);
+      expect(stdout).to.include('INFO: shutting down');
+      expect(stdout).not.to.include('"level":30');
     });
   });
 

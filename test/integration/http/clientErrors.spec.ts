@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
+import type { OpenApiDocument } from '../../../src/adapters/http/openapi.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { sqliteUrl } from '../../support/databases.js';
+import { OPENAPI_DOCUMENT_PATH, OpenApiDriftChecker } from '../../support/openapiDrift.js';
 import { request } from '../../support/server.js';
 import { startTestServer } from '../../support/server.js';
 
@@ -50,6 +52,21 @@ describe('requests the HTTP parser refuses', () => {
     const answer = parse(await exchange(server.url, huge));
     expect(answer.statusLine).to.equal('HTTP/1.1 431 Request Header Fields Too Large');
     expect(answer.body).to.deep.equal({ status: 'fail', message: HTTP_MESSAGES.headersTooLarge });
+    // Every operation documents this answer: the document describes it as sent.
+    const document = (await request(server.url, 'GET', OPENAPI_DOCUMENT_PATH)).json;
+    const headers = new Headers(
+      answer.headers.map((line): [string, string] => {
+        const [name = '', ...value] = line.split(': ');
+        return [name, value.join(': ')];
+      }),
+    );
+    new OpenApiDriftChecker(document as OpenApiDocument).check({
+      method: 'GET',
+      path: '/health/live',
+      status: 431,
+      headers,
+      body: answer.body,
+    });
   });
 
   it('answers a request smuggling both Content-Length and chunked framing with a JSON 400', async () => {

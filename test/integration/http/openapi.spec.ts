@@ -290,7 +290,8 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
           expect(operation.security, where).to.deep.equal([{ bearer: [] }]);
           expect(operation.responses['401']?.headers, where).to.have.property('WWW-Authenticate');
         } else {
-          expect(operation.security, where).to.equal(undefined);
+          // Public, and saying so: `security: []` (an absent one would inherit a global one).
+          expect(operation.security, where).to.deep.equal([]);
         }
       }
     });
@@ -339,6 +340,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '413',
         '415',
         '429',
+        '431',
         '500',
         '503',
       ]);
@@ -349,6 +351,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '413',
         '415',
         '429',
+        '431',
         '500',
         '503',
       ]);
@@ -360,6 +363,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '409',
         '413',
         '415',
+        '431',
         '500',
         '503',
       ]);
@@ -371,6 +375,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '403',
         '413',
         '415',
+        '431',
         '500',
         '503',
       ]);
@@ -379,10 +384,11 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '401',
         '403',
         '404',
+        '431',
         '500',
         '503',
       ]);
-      expect(statuses('/health/ready', 'get')).to.have.members(['200', '503']);
+      expect(statuses('/health/ready', 'get')).to.have.members(['200', '431', '503']);
       const register = served.paths['/api/v1/auth/register']?.post?.responses ?? {};
       expect(register['201']?.headers).to.have.keys('Cache-Control', 'Pragma');
       expect(register['429']?.headers).to.have.keys('Retry-After');
@@ -394,6 +400,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '200',
         '400',
         '401',
+        '431',
         '500',
         '503',
       ]);
@@ -401,14 +408,28 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '200',
         '401',
         '404',
+        '431',
         '500',
         '503',
       ]);
-      expect(statuses('/api/v1/auth/user', 'get')).to.have.members(['200', '401', '500', '503']);
-      expect(statuses('/api/v1/auth/logout', 'post')).to.have.members(['200', '401', '500', '503']);
+      expect(statuses('/api/v1/auth/user', 'get')).to.have.members([
+        '200',
+        '401',
+        '431',
+        '500',
+        '503',
+      ]);
+      expect(statuses('/api/v1/auth/logout', 'post')).to.have.members([
+        '200',
+        '401',
+        '431',
+        '500',
+        '503',
+      ]);
       expect(statuses('/api/v1/auth/logout-all', 'post')).to.have.members([
         '200',
         '401',
+        '431',
         '500',
         '503',
       ]);
@@ -419,6 +440,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
         '413',
         '415',
         '429',
+        '431',
         '500',
         '503',
       ]);
@@ -467,7 +489,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
     });
 
     it('describes the JSON 404 of unknown paths and the 405 (with Allow) of missing methods', () => {
-      const { NotFound, MethodNotAllowed } = served.components.responses;
+      const { NotFound, MethodNotAllowed } = served['x-unrouted-responses'];
       expect(NotFound.content?.['application/json']?.example).to.deep.equal({
         status: 'fail',
         message: HTTP_MESSAGES.notFound,

@@ -81,7 +81,7 @@ describe('OpenAPI drift checker', () => {
   it('fails a status the document does not list for the operation', () => {
     const answer = exchange('GET', '/api/v1/auth/user', 418, { status: 'fail', message: 'teapot' });
     expect(checker.problems(answer)).to.deep.equal([
-      'status 418 is not documented for GET /api/v1/auth/user (documented: 200, 401, 500, 503)',
+      'status 418 is not documented for GET /api/v1/auth/user (documented: 200, 401, 431, 500, 503)',
     ]);
     expect(() => checker.check(answer)).to.throw(
       OpenApiDriftError,
@@ -216,7 +216,7 @@ describe('OpenAPI drift checker', () => {
       live = { status: 202, body: { status: 'ok' } };
       await expect(request(baseUrl, 'GET', '/health/live')).to.be.rejectedWith(
         OpenApiDriftError,
-        'status 202 is not documented for GET /health/live (documented: 200)',
+        'status 202 is not documented for GET /health/live (documented: 200, 431)',
       );
     });
 

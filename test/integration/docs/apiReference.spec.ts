@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import type { RunningServer } from '../../../src/main/server.js';
+import { BEGIN, END, referenceWithRoutes } from '../../../scripts/apiReference.js';
+import { expect } from '../../support/chai.js';
+import { sqliteUrl } from '../../support/databases.js';
+import { OPENAPI_DOCUMENT_PATH } from '../../support/openapiDrift.js';
+import { request, startTestServer } from '../../support/server.js';
+
+const FILE = fileURLToPath(new URL('../../../docs/api.md', import.meta.url));
+const CONFIG_SOURCE = fileURLToPath(
+  new URL('../../../src/adapters/config/config.ts', import.meta.url),
+);
+
+/** `METHOD /path` → its statuses, as the generated routes part of the reference lists them. */
+function documentedRoutes(markdown: string): Map<string, string[]> {
+  const generated = markdown.slice(markdown.indexOf(BEGIN), markdown.indexOf(END));
+  const routes = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of generated.split('\n')) {
+    const heading = /^#### `([A-Z]+ \S+)`$/.exec(line);
+    if (heading?.[1] !== undefined) routes.set(heading[1], (current = []));
+    else if (line.startsWith('### ')) current = undefined;
+    const status = /^\| (\d{3}) +\|/.exec(line);
+    if (status?.[1] !== undefined) current?.push(status[1]);
+  }
+  return routes;
+}
+
+function operationStatuses(document: OpenApiDocument): Map<string, string[]> {
+  return new Map(
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]): [string, string[]] => [
+        `${method.toUpperCase()} ${path}`,
+        Object.keys(operation.responses).sort(),
+      ]),
+    ),
+  );
+}
+
+describe('docs/api.md, the API reference', () => {
+  const markdown = readFileSync(FILE, 'utf8');
+  let running: RunningServer;
+  let served: OpenApiDocument;
+
+  before(async () => {
+    running = await startTestServer(sqliteUrl());
+    served = (await request(running.url, 'GET', OPENAPI_DOCUMENT_PATH)).json as OpenApiDocument;
+  });
+  after(async () => {
+    await running.close();
+  });
+
+  it('holds exactly the routes part that `npm run docs` generates from the OpenAPI document', async () => {
+    const wanted = await referenceWithRoutes(
+      FILE,
+      markdown,
+      buildOpenApiDocument({ publishesJwks: true }),
+    );
+    if (markdown !== wanted) {
+      const have = markdown.split('\n');
+      const want = wanted.split('\n');
+      const line = want.findIndex((text, index) => have[index] !== text);
+      expect.fail(
+        `docs/api.md is out of date with the OpenAPI document: run \`npm run docs\`.\n` +
+          `First difference, line ${line + 1}:\n  committed: ${have[line]}\n  generated: ${want[line]}`,
+      );
+    }
+  });
+
+  it('documents every operation of the served document with its statuses, and no other', () => {
+    const documented = documentedRoutes(markdown);
+    // The served document (HS256) lacks only the JWKS route, which asymmetric keys add.
+    const withKeys = operationStatuses(buildOpenApiDocument({ publishesJwks: true }));
+    for (const [operation, statuses] of operationStatuses(served)) {
+      expect(documented.get(operation), `${operation} in docs/api.md`).to.deep.equal(statuses);
+    }
+    expect([...documented.keys()].sort()).to.deep.equal([...withKeys.keys()].sort());
+    expect(documented.get('GET /.well-known/jwks.json')).to.deep.equal(
+      withKeys.get('GET /.well-known/jwks.json'),
+    );
+  });
+
+  it('describes every environment variable the configuration reads', () => {
+    const source = readFileSync(CONFIG_SOURCE, 'utf8');
+    const read = [
+      ...new Set(
+        [...source.matchAll(/\b(?:get|int)\('([A-Z][A-Z0-9_]+)'|vars\['([A-Z][A-Z0-9_]+)'\]/g)].map(
+          (match) => match[1] ?? match[2] ?? '',
+        ),
+      ),
+    ];
+    expect(read).to.include.members(['PORT', 'JWT_SECRET', 'METRICS_PORT']);
+    const configuration = markdown.slice(
+      markdown.indexOf('## Configuration'),
+      markdown.indexOf('## Routes'),
+    );
+    const missing = read.filter((name) => !configuration.includes(`\`${name}\``));
+    expect(
+      missing,
+      'variables missing from the Configuration section of docs/api.md',
+    ).to.deep.equal([]);
+  });
+
+  it('links only to files inside the repository, as does the README', () => {
+    for (const file of [FILE, fileURLToPath(new URL('../../../README.md', import.meta.url))]) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.to.match(/\]\(\.\.\//);
+      expect(text, file).not.to.include('shared/spec');
+    }
+  });
+});
