@@ -32,6 +32,8 @@ export interface UserRepository {
   /**
    * Deletes the user and returns them as they were; null when no such user exists. Throws
    * `lastAdministrator` for the only administrator, `stillOwnsWidgets` for an owner of widgets.
+   * Revocations of the user's tokens are left to expire and be purged: they hold a token id and
+   * an expiry, nothing that names the user, and the user's tokens are refused anyway (no user).
    */
   remove(publicId: string): Promise<User | null>;
   /**
