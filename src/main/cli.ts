@@ -23,6 +23,7 @@ import {
   type User,
 } from '../domain/index.js';
 import { runCluster } from './cluster.js';
+import { clusterScrapeSource, listenForScrapes } from '../adapters/metrics/metricsListener.js';
 import { buildContainer, TOKENS } from './container.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { createLogger, localUrl, startServer } from './server.js';
@@ -133,6 +134,14 @@ program
       if (config.generatedSecret) {
         logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
       }
+      // The primary answers scrapes with the sum over its workers (none listens itself).
+      const scrapes =
+        config.metricsPort === null
+          ? null
+          : await listenForScrapes(clusterScrapeSource(), config.host, config.metricsPort);
+      if (scrapes !== null) {
+        logger.info({ url: `${scrapes.url}/metrics` }, 'Prometheus metrics served');
+      }
       const code = await runCluster({
         workers,
         logger,
@@ -141,6 +150,7 @@ program
         urlOf: (address) => localUrl(config.host, address.port),
         listeningFields: { env: config.env },
       });
+      await scrapes?.close();
       process.exit(code);
     }
     await serve(config);

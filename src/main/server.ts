@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
 import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
-import { listenForScrapes } from '../adapters/metrics/metricsListener.js';
+import { listenForScrapes, shareWithPrimary } from '../adapters/metrics/metricsListener.js';
 import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import { buildContainer, TOKENS } from './container.js';
 
@@ -200,8 +201,11 @@ export async function startServer(
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
+  // A worker of several does not listen for scrapes: the primary answers them with the sum over
+  // its workers, so a scrape never lands on one worker at random.
+  if (metrics !== null && cluster.isWorker) shareWithPrimary(metrics.registry);
   const scrapes =
-    metrics === null || config.metricsPort === null
+    metrics === null || config.metricsPort === null || cluster.isWorker
       ? null
       : await listenForScrapes(metrics.registry, config.host, config.metricsPort).catch(
           async (error: unknown) => {

@@ -1,7 +1,29 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+
+/** What a scrape reads: one registry, or the sum over a cluster's workers. */
+export interface ScrapeSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+/**
+ * The metrics of every worker of a node:cluster primary, summed (prom-client asks each worker
+ * over the cluster's IPC channel at every scrape). Each worker must call `shareWithPrimary`.
+ */
+export function clusterScrapeSource(): ScrapeSource {
+  const aggregator = new AggregatorRegistry();
+  return { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() };
+}
+
+/** In a worker: hands `registry` to the primary's aggregation instead of listening itself. */
+export function shareWithPrimary(registry: Registry): void {
+  AggregatorRegistry.setRegistries([registry]);
+  // prom-client starts answering the primary's requests when an AggregatorRegistry is made.
+  new AggregatorRegistry();
+}
 
 export interface MetricsListener {
   /** `http://host:port`, the bound port when 0 was asked for. */
@@ -15,7 +37,7 @@ export interface MetricsListener {
  * another method on /metrics): this listener is for a scraper, not for people.
  */
 export async function listenForScrapes(
-  registry: Registry,
+  registry: ScrapeSource,
   host: string,
   port: number,
 ): Promise<MetricsListener> {

@@ -1030,6 +1030,41 @@ describe('gatehouse CLI', function () {
     const workersListening = (server: ServingCli) =>
       server.logs().filter((entry) => entry.msg.startsWith('worker listening on'));
 
+    it('--workers 2 with METRICS_PORT: the primary answers scrapes with the sum over both workers', async function () {
+      const server = await serve(production(sqliteUrl(), { METRICS_PORT: '0' }), [
+        '--workers',
+        '2',
+      ]);
+      try {
+        const served = server.logs().filter((entry) => entry.msg === 'Prometheus metrics served');
+        expect(served, server.stdout()).to.have.length(1); // the primary's; no worker listens
+        const metricsUrl = String(served[0]?.url);
+        for (let i = 0; i < 6; i += 1) {
+          expect(await getOnNewConnection(`${server.url}/health/live`)).to.equal(200);
+        }
+        const pids = server
+          .logs()
+          .filter((entry) => entry.msg === 'request' && entry.path === '/health/live')
+          .map((entry) => entry.pid);
+        expect(new Set(pids).size, 'both workers served').to.equal(2);
+
+        const text = await (await fetch(metricsUrl)).text();
+        const counted = text
+          .split('\n')
+          .filter(
+            (line) =>
+              line.startsWith('http_request_duration_seconds_count{') &&
+              line.includes('route="/health/live"'),
+          )
+          .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+        expect(counted.reduce((sum, value) => sum + value, 0)).to.equal(6);
+      } finally {
+        server.child.kill('SIGTERM');
+        const [code, signal] = await server.exit;
+        expect([code, signal], server.stderr()).to.deep.equal([0, null]);
+      }
+    });
+
     it('--workers 2: two worker processes serve on one port, each named in its log lines, and one that dies is replaced', async function () {
       const server = await serve(production(sqliteUrl()), ['--workers', '2']);
       try {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { capsYoungGeneration } from '../../../src/main/memory.js';
+import { capsOldGenerationGrowth, capsYoungGeneration } from '../../../src/main/memory.js';
 import { expect } from '../../support/chai.js';
 
 const MEMORY = fileURLToPath(new URL('../../../src/main/memory.ts', import.meta.url));
@@ -64,5 +64,12 @@ describe('young generation cap (memory.ts)', function () {
     expect(capsYoungGeneration(['--max_semi_space_size=4'])).to.equal(false);
     expect(capsYoungGeneration([], '--semi-space-growth-factor=2')).to.equal(false);
     expect(capsYoungGeneration([], '--min-semi-space-size=1')).to.equal(false);
+  });
+
+  it('caps the old generation growth unless the operator set --heap-growing-percent', () => {
+    expect(capsOldGenerationGrowth([])).to.equal(true);
+    expect(capsOldGenerationGrowth(['--max-semi-space-size=2'])).to.equal(true);
+    expect(capsOldGenerationGrowth(['--heap-growing-percent=50'])).to.equal(false);
+    expect(capsOldGenerationGrowth([], '--heap_growing_percent=5')).to.equal(false);
   });
 });
