@@ -118,13 +118,14 @@ export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
 
 /**
  * One hash at a time per core, leaving the rest of libuv's thread pool to everything else. With
- * several workers the cores are shared out between them, so that together they hash on every core
- * without queueing more hashes on the CPU than there are cores.
+ * several workers each may still hash on every core: connections are shared out between workers
+ * by count, not by load, and a worker that holds most of the logins must not be held to its share
+ * of the cores (sharing them out halved the login rate in a bench run where it did). Workers that
+ * hash at once then queue on the CPU, which only the kernel's time slices decide.
  */
-function hashingSlots(workers: number): number {
+function hashingSlots(): number {
   const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  const cores = Math.ceil(availableParallelism() / workers);
-  return Math.max(1, Math.min(cores, threads - 1));
+  return Math.max(1, Math.min(availableParallelism(), threads - 1));
 }
 
 /**
@@ -164,10 +165,7 @@ export function buildContainer(
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     // Metered inside the throttle: the histogram times the hashing, not the queue before it.
-    new ThrottledPasswordHasher(
-      metrics?.meterPasswordHasher(hasher) ?? hasher,
-      hashingSlots(config.workers),
-    ),
+    new ThrottledPasswordHasher(metrics?.meterPasswordHasher(hasher) ?? hasher, hashingSlots()),
   );
   bindAttemptLimiters(c, config, metered);
   c.bind(TOKENS.UserRepository).toResolvedValue(
