@@ -142,61 +142,35 @@ const errorSchema = record(
 );
 
 /** The user object of the admin routes (presentAccount). */
-const accountSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    email: text('user@example.com'),
-    public_id: { type: 'string', format: 'uuid' },
-    admin: { type: 'boolean' },
-    registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
-  },
-  required: ['email', 'public_id', 'admin', 'registered_on'],
+const accountProperties: Record<string, JsonSchema> = {
+  email: text('user@example.com'),
+  public_id: { type: 'string', format: 'uuid' },
+  admin: { type: 'boolean' },
+  registered_on: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
 };
+const accountSchema = record(accountProperties);
 
 /** `GET /api/v1/auth/user` (presentUser): the user object and the presented token's time left. */
-const userSchema: JsonSchema = {
-  ...accountSchema,
-  properties: {
-    ...accountSchema.properties,
-    token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
-  },
-  required: [...(accountSchema.required ?? []), 'token_expires_in'],
-};
+const userSchema = record({
+  ...accountProperties,
+  token_expires_in: text('00:59:58', 'Time left on the presented token: `[N day(s), ]HH:MM:SS`'),
+});
 
-const widgetRepresentationSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: text('my-widget'),
-    info_url: { type: 'string', format: 'uri', examples: ['https://www.example.com'] },
-    created_at: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
-    created_at_iso8601: { type: 'string', format: 'date-time', examples: ['2020-02-29T21:03:29Z'] },
-    created_at_rfc822: text('Sat, 29 Feb 2020 21:03:29 -0000'),
-    deadline: text('05/13/31 11:59:59 PM UTC', TIMESTAMP),
-    deadline_passed: { type: 'boolean' },
-    time_remaining: text('30 days 2 hours 56 minutes 30 seconds', 'or `No time remaining`'),
-    owner: {
-      type: 'object',
-      properties: {
-        email: text('admin@example.com'),
-        public_id: { type: 'string', format: 'uuid' },
-      },
-      required: ['email', 'public_id'],
-    },
-    link: { type: 'string', format: 'uri-reference', examples: ['/api/v1/widgets/my-widget'] },
-  },
-  required: [
-    'name',
-    'info_url',
-    'created_at',
-    'created_at_iso8601',
-    'created_at_rfc822',
-    'deadline',
-    'deadline_passed',
-    'time_remaining',
-    'owner',
-    'link',
-  ],
-};
+const widgetRepresentationSchema = record({
+  name: text('my-widget'),
+  info_url: { type: 'string', format: 'uri', examples: ['https://www.example.com'] },
+  created_at: text('02/29/20 09:03:29 PM UTC', TIMESTAMP),
+  created_at_iso8601: { type: 'string', format: 'date-time', examples: ['2020-02-29T21:03:29Z'] },
+  created_at_rfc822: text('Sat, 29 Feb 2020 21:03:29 -0000'),
+  deadline: text('05/13/31 11:59:59 PM UTC', TIMESTAMP),
+  deadline_passed: { type: 'boolean' },
+  time_remaining: text('30 days 2 hours 56 minutes 30 seconds', 'or `No time remaining`'),
+  owner: record({
+    email: text('admin@example.com'),
+    public_id: { type: 'string', format: 'uuid' },
+  }),
+  link: { type: 'string', format: 'uri-reference', examples: ['/api/v1/widgets/my-widget'] },
+});
 
 /** The page object of the listing at `path` (presentPage), its items of schema `item`. */
 function pageSchema(path: string, item: JsonSchema): JsonSchema {
@@ -205,62 +179,41 @@ function pageSchema(path: string, item: JsonSchema): JsonSchema {
     format: 'uri-reference',
     examples: [`${path}?page=1&per_page=10`],
   };
-  return {
-    type: 'object',
-    properties: {
-      links: {
-        type: 'object',
-        description: '`prev` and `next` only when there is such a page',
-        properties: {
-          self: pageLink,
-          first: pageLink,
-          prev: pageLink,
-          next: pageLink,
-          last: pageLink,
-        },
-        required: ['self', 'first', 'last'],
-      },
-      has_prev: { type: 'boolean' },
-      has_next: { type: 'boolean' },
-      page: { type: 'integer', minimum: 1 },
-      total_pages: { type: 'integer', minimum: 0 },
-      items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
-      total_items: { type: 'integer', minimum: 0 },
-      items: { type: 'array', description: 'Oldest first; empty past the last page', items: item },
+  return record({
+    links: {
+      ...record(
+        { self: pageLink, first: pageLink, prev: pageLink, next: pageLink, last: pageLink },
+        'prev',
+        'next',
+      ),
+      description: '`prev` and `next` only when there is such a page',
     },
-    required: [
-      'links',
-      'has_prev',
-      'has_next',
-      'page',
-      'total_pages',
-      'items_per_page',
-      'total_items',
-      'items',
-    ],
-  };
+    has_prev: { type: 'boolean' },
+    has_next: { type: 'boolean' },
+    page: { type: 'integer', minimum: 1 },
+    total_pages: { type: 'integer', minimum: 0 },
+    items_per_page: { type: 'integer', enum: [5, 10, 25, 50, 100] },
+    total_items: { type: 'integer', minimum: 0 },
+    items: { type: 'array', description: 'Oldest first; empty past the last page', items: item },
+  });
 }
 
-const notReadySchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', const: 'fail' },
-    message: { type: 'string', const: 'Service unavailable' },
-    checks: {
-      type: 'object',
-      description:
-        'Each dependency: `database` always, `redis` with RATE_LIMIT_STORE=redis; `down` when it ' +
-        'does not answer',
-      properties: {
-        database: { type: 'string', enum: ['up', 'down'] },
-        redis: { type: 'string', enum: ['up', 'down'] },
-      },
-      required: ['database'],
-      additionalProperties: false,
+const notReadySchema = record({
+  status: { type: 'string', const: 'fail' },
+  message: { type: 'string', const: 'Service unavailable' },
+  checks: {
+    type: 'object',
+    description:
+      'Each dependency: `database` always, `redis` with RATE_LIMIT_STORE=redis; `down` when it ' +
+      'does not answer',
+    properties: {
+      database: { type: 'string', enum: ['up', 'down'] },
+      redis: { type: 'string', enum: ['up', 'down'] },
     },
+    required: ['database'],
+    additionalProperties: false,
   },
-  required: ['status', 'message', 'checks'],
-};
+});
 
 const healthSchema = record({ status: { type: 'string', const: 'ok' } });
 
