@@ -2,15 +2,23 @@ import {
   tokenError,
   type Actor,
   type AuditLog,
+  type Clock,
+  type RefreshTokens,
   type RequestOrigin,
   type RevokedTokens,
 } from '../domain/index.js';
 
-/** Revokes the presented token only, until it would have expired anyway. */
+/**
+ * Revokes the presented token until it would have expired anyway and, with refresh tokens on,
+ * the refresh token family it was issued from: logging out ends that session (that device), so
+ * neither its refresh token nor another access token it got keeps it alive.
+ */
 export class LogOut {
   constructor(
     private readonly revoked: RevokedTokens,
     private readonly audit: AuditLog,
+    /** Null with refresh tokens off. */
+    private readonly families: { store: RefreshTokens; clock: Clock } | null = null,
   ) {}
 
   async execute(actor: Actor, origin: RequestOrigin): Promise<void> {
@@ -19,6 +27,9 @@ export class LogOut {
     // only the first logout succeeds, as if the others had arrived after it.
     if (!(await this.revoked.revoke(actor.token.tokenId, expiresAt))) {
       throw tokenError('TOKEN_REVOKED');
+    }
+    if (this.families) {
+      await this.families.store.revokeFamilyOf(actor.token.tokenId, this.families.clock.now());
     }
     this.audit.record({ event: 'logout', publicId: actor.user.publicId, origin });
   }

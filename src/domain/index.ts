@@ -18,4 +18,6 @@ export type * from './ports/AttemptLimiter.js';
 export * from './rules/paging.js';
 export type * from './ports/AuditLog.js';
 export type * from './ports/SessionLookup.js';
+export type * from './ports/RefreshTokens.js';
+export * from './RefreshToken.js';
 export * from './Manager.js';

@@ -303,10 +303,14 @@ program
 
 program
   .command('purge-revoked')
-  .description('delete revocations of tokens that have expired')
+  .description('delete revocations and refresh tokens that have expired')
   .action(async () => {
     const purged = await withDatabase((c) => c.get(TOKENS.PurgeRevokedTokens).execute());
-    console.log(`purged ${purged} expired revocation${purged === 1 ? '' : 's'}`);
+    const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    console.log(
+      `purged ${count(purged.revocations, 'expired revocation')}` +
+        ` and ${count(purged.refreshTokens, 'expired refresh token')}`,
+    );
   });
 
 program

@@ -225,8 +225,8 @@ export async function startServer(
       purgeRevoked.execute(),
       ...limiters.map((limiter) => limiter.purgeExpired()),
     ]).then(
-      ([revocations, ...counters]) =>
-        logger.info({ revocations, counters }, 'expired revocations and counters purged'),
+      ([purged, ...counters]) =>
+        logger.info({ ...purged, counters }, 'expired revocations and counters purged'),
       (err: unknown) => logger.error({ err }, 'purging expired records failed'),
     );
   }, PURGE_INTERVAL_MS).unref();

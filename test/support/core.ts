@@ -1,4 +1,4 @@
-import type { RequestOrigin } from '../../src/domain/index.js';
+import type { RefreshPolicy, RequestOrigin } from '../../src/domain/index.js';
 import { AccessTokenIssuer } from '../../src/application/AccessTokenIssuer.js';
 import { AddUser } from '../../src/application/AddUser.js';
 import { AuthenticateRequest } from '../../src/application/AuthenticateRequest.js';
@@ -9,6 +9,7 @@ import { LogIn } from '../../src/application/LogIn.js';
 import { LogOut } from '../../src/application/LogOut.js';
 import { LogOutEverywhere } from '../../src/application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../../src/application/PurgeRevokedTokens.js';
+import { RefreshSession } from '../../src/application/RefreshSession.js';
 import { RegisterUser } from '../../src/application/RegisterUser.js';
 import { ChangeAdminRights } from '../../src/application/ChangeAdminRights.js';
 import { DeleteOwnAccount } from '../../src/application/DeleteOwnAccount.js';
@@ -24,6 +25,7 @@ import { InMemoryAttemptLimiter } from './fakes/InMemoryAttemptLimiter.js';
 import { FakePasswordHasher } from './fakes/FakePasswordHasher.js';
 import { FakeTokenService } from './fakes/FakeTokenService.js';
 import { FixedClock } from './fakes/FixedClock.js';
+import { InMemoryRefreshTokens } from './fakes/InMemoryRefreshTokens.js';
 import { InMemoryRevokedTokens } from './fakes/InMemoryRevokedTokens.js';
 import { InMemorySessionLookup } from './fakes/InMemorySessionLookup.js';
 import { inMemoryStores } from './fakes/inMemoryStores.js';
@@ -36,8 +38,14 @@ export const LOGIN_WINDOW_SECONDS = 900;
 /** Where core tests' requests come from, as the audit trail records it. */
 export const TEST_ORIGIN: RequestOrigin = { requestId: 'request-1', clientAddress: '192.0.2.1' };
 
-/** The core wired to in-memory fakes and a fixed clock: no I/O, no container. */
-export function buildCore() {
+/** REFRESH_TOKENS=on in core tests: a 30-day refresh token, 10 s of grace for racing refreshes. */
+export const REFRESH_POLICY: RefreshPolicy = { ttlSeconds: 30 * 24 * 3600, reuseGraceSeconds: 10 };
+
+/**
+ * The core wired to in-memory fakes and a fixed clock: no I/O, no container. With `refresh`, as
+ * with REFRESH_TOKENS=on: token answers carry refresh tokens and `refreshSession` exists.
+ */
+export function buildCore(options: { refresh?: RefreshPolicy } = {}) {
   const clock = new FixedClock();
   const { users, widgets } = inMemoryStores();
   const revoked = new InMemoryRevokedTokens();
@@ -45,7 +53,9 @@ export function buildCore() {
   const tokens = new FakeTokenService(clock);
   const ids = new SequentialIdGenerator();
   const audit = new RecordingAuditLog();
-  const issuer = new AccessTokenIssuer(tokens, clock, ids, TOKEN_TTL_SECONDS);
+  const refreshTokens = new InMemoryRefreshTokens(users, revoked);
+  const refreshing = options.refresh ? { store: refreshTokens, policy: options.refresh } : null;
+  const issuer = new AccessTokenIssuer(tokens, clock, ids, TOKEN_TTL_SECONDS, refreshing);
   const addUser = new AddUser(users, hasher, clock, ids, audit);
   const loginFailures = new InMemoryAttemptLimiter(clock, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
   const confirmPassword = new ConfirmPassword(hasher, loginFailures);
@@ -53,6 +63,7 @@ export function buildCore() {
     clock,
     users,
     revoked,
+    refreshTokens,
     widgets,
     hasher,
     tokens,
@@ -61,7 +72,8 @@ export function buildCore() {
     addUser,
     registerUser: new RegisterUser(addUser, issuer),
     logIn: new LogIn(users, hasher, issuer, loginFailures, audit),
-    logOut: new LogOut(revoked, audit),
+    logOut: new LogOut(revoked, audit, refreshing && { store: refreshTokens, clock }),
+    refreshSession: refreshing ? new RefreshSession(issuer, audit) : null,
     logOutEverywhere: new LogOutEverywhere(users, audit),
     changePassword: new ChangePassword(users, hasher, confirmPassword, issuer, audit),
     authenticate: new AuthenticateRequest(tokens, new InMemorySessionLookup(users, revoked)),
@@ -71,7 +83,7 @@ export function buildCore() {
     deleteOwnAccount: new DeleteOwnAccount(confirmPassword, users, audit),
     getUser: new GetUser(users),
     listUsers: new ListUsers(users),
-    purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock),
+    purgeRevokedTokens: new PurgeRevokedTokens(revoked, clock, refreshTokens),
     createWidget: new CreateWidget(widgets, clock),
     getWidget: new GetWidget(widgets),
     listWidgets: new ListWidgets(widgets),

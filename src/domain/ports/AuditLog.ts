@@ -8,7 +8,9 @@ export type AuditEvent =
   | 'password_change'
   | 'admin_granted'
   | 'admin_withdrawn'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'refresh'
+  | 'refresh_reuse';
 
 /**
  * Where a request came from. Adapters fill it (HTTP: the request id and client address; the CLI:

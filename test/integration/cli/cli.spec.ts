@@ -626,7 +626,7 @@ describe('gatehouse CLI', function () {
 
       const run = await gatehouse(['purge-revoked'], { env: cliEnv(url) });
 
-      expectSuccess(run, ['purged 2 expired revocations']);
+      expectSuccess(run, ['purged 2 expired revocations and 0 expired refresh tokens']);
       const left = await knex('revoked_tokens').select('token_id').orderBy('token_id');
       expect(left.map((row: { token_id: string }) => row.token_id)).to.deep.equal([
         'valid-for-a-day',

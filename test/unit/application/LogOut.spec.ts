@@ -23,9 +23,15 @@ describe('LogOut', () => {
     );
     // Kept until exp (plus tolerance), then purgeable.
     core.clock.advanceSeconds(TOKEN_TTL_SECONDS);
-    expect(await core.purgeRevokedTokens.execute()).to.equal(0);
+    expect(await core.purgeRevokedTokens.execute()).to.deep.equal({
+      revocations: 0,
+      refreshTokens: 0,
+    });
     core.clock.advanceSeconds(6);
-    expect(await core.purgeRevokedTokens.execute()).to.equal(1);
+    expect(await core.purgeRevokedTokens.execute()).to.deep.equal({
+      revocations: 1,
+      refreshTokens: 0,
+    });
     expect(await core.revoked.isRevoked(revokedId)).to.equal(false);
   });
 

@@ -9,7 +9,10 @@ describe('PurgeRevokedTokens', () => {
     await core.revoked.revoke('just-expired', new Date(now - 1_000));
     await core.revoked.revoke('alive', new Date(now + 1_000));
 
-    expect(await core.purgeRevokedTokens.execute()).to.equal(2);
+    expect(await core.purgeRevokedTokens.execute()).to.deep.equal({
+      revocations: 2,
+      refreshTokens: 0,
+    });
     expect(await core.revoked.isRevoked('long-gone')).to.equal(false);
     expect(await core.revoked.isRevoked('just-expired')).to.equal(false);
     expect(await core.revoked.isRevoked('alive')).to.equal(true);
