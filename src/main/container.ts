@@ -30,6 +30,7 @@ import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
+import { KnexRefreshTokens } from '../adapters/persistence/knex/KnexRefreshTokens.js';
 import { KnexSessionLookup } from '../adapters/persistence/knex/KnexSessionLookup.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
@@ -56,6 +57,7 @@ import {
   type Clock,
   type IdGenerator,
   type PasswordHasher,
+  type RefreshTokens,
   type RevokedTokens,
   type SessionLookup,
   type TokenService,
@@ -79,6 +81,8 @@ export const TOKENS = {
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
   SessionLookup: token<SessionLookup>('SessionLookup'),
+  /** Bound whatever REFRESH_TOKENS says: the purge deletes expired rows after it is turned off. */
+  RefreshTokens: token<RefreshTokens>('RefreshTokens'),
   WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
@@ -175,6 +179,10 @@ export function buildContainer(
   c.bind(TOKENS.RevokedTokens).toResolvedValue(
     (knex: Knex) => new KnexRevokedTokens(knex),
     [TOKENS.Knex],
+  );
+  c.bind(TOKENS.RefreshTokens).toResolvedValue(
+    (knex: Knex, clock: Clock) => new KnexRefreshTokens(knex, clock),
+    [TOKENS.Knex, TOKENS.Clock],
   );
   c.bind(TOKENS.SessionLookup).toResolvedValue(
     (knex: Knex) => new KnexSessionLookup(knex),
@@ -304,8 +312,10 @@ export function buildContainer(
     [TOKENS.UserRepository, TOKENS.AuditLog],
   );
   c.bind(TOKENS.PurgeRevokedTokens).toResolvedValue(
-    (revoked: RevokedTokens, clock: Clock) => new PurgeRevokedTokens(revoked, clock),
-    [TOKENS.RevokedTokens, TOKENS.Clock],
+    // The store whatever REFRESH_TOKENS says: rows written while it was on still expire.
+    (revoked: RevokedTokens, clock: Clock, refreshTokens: RefreshTokens) =>
+      new PurgeRevokedTokens(revoked, clock, refreshTokens),
+    [TOKENS.RevokedTokens, TOKENS.Clock, TOKENS.RefreshTokens],
   );
   c.bind(TOKENS.CreateWidget).toResolvedValue(
     (widgets: WidgetRepository, clock: Clock) => new CreateWidget(widgets, clock),

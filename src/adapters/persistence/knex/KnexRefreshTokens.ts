@@ -113,7 +113,14 @@ export class KnexRefreshTokens implements RefreshTokens {
           familyRevoked: !withinGrace,
         };
       }
-      await trx<TokenRow>('refresh_tokens').where({ token_hash: hash }).update({ spent_at: now });
+      // Conditional, though the lock already decides: a successor is only ever stored by the
+      // spend of a token that still exists (the purge may have deleted an expiring one since
+      // the read), which the purge's reasoning about emptied families relies on.
+      const spent = await trx<TokenRow>('refresh_tokens')
+        .where({ token_hash: hash })
+        .whereNull('spent_at')
+        .update({ spent_at: now });
+      if (spent !== 1) return { outcome: 'refused' };
       await trx<TokenRow>('refresh_tokens').insert(tokenRow(familyId, next));
       return { outcome: 'rotated', user, familyId };
     });
@@ -143,9 +150,15 @@ export class KnexRefreshTokens implements RefreshTokens {
    */
   async purgeExpired(now: Date): Promise<number> {
     // Raw: knex's SQLite dialect drops RETURNING from a delete (SQLite has it since 3.35).
+    // Postgres skips rows locked right now (a rotation's, an account deletion's cascade): the
+    // purge then never waits holding rows another waits for, and they go at the next purge.
+    const expired = 'expires_at < ? AND access_expires_at < ?';
     const result: unknown = await this.knex.raw(
-      `DELETE FROM refresh_tokens WHERE expires_at < ? AND access_expires_at < ?
-       RETURNING family_id`,
+      this.postgres
+        ? `DELETE FROM refresh_tokens WHERE token_hash IN
+             (SELECT token_hash FROM refresh_tokens WHERE ${expired} FOR UPDATE SKIP LOCKED)
+           RETURNING family_id`
+        : `DELETE FROM refresh_tokens WHERE ${expired} RETURNING family_id`,
       [now, now],
     );
     const deleted = rawRows<Pick<TokenRow, 'family_id'>>(result, this.postgres);
