@@ -18,6 +18,7 @@ import { LogIn } from '../application/LogIn.js';
 import { LogOut } from '../application/LogOut.js';
 import { LogOutEverywhere } from '../application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../application/PurgeRevokedTokens.js';
+import { RefreshSession } from '../application/RefreshSession.js';
 import { CreateWidget } from '../application/CreateWidget.js';
 import { DeleteWidget } from '../application/DeleteWidget.js';
 import { GetWidget } from '../application/GetWidget.js';
@@ -96,6 +97,8 @@ export const TOKENS = {
   LogIn: token<LogIn>('LogIn'),
   LogOut: token<LogOut>('LogOut'),
   LogOutEverywhere: token<LogOutEverywhere>('LogOutEverywhere'),
+  /** Bound only with REFRESH_TOKENS=on. */
+  RefreshSession: token<RefreshSession>('RefreshSession'),
   ConfirmPassword: token<ConfirmPassword>('ConfirmPassword'),
   ChangePassword: token<ChangePassword>('ChangePassword'),
   GetCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
@@ -212,10 +215,19 @@ export function buildContainer(
     [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
+  // With REFRESH_TOKENS=off no request calls the store (only the hourly purge does): logins,
+  // logouts and every other request make the queries they made before refresh tokens existed.
+  const { refresh } = config;
   c.bind(TOKENS.AccessTokenIssuer).toResolvedValue(
-    (tokens: TokenService, clock: Clock, ids: IdGenerator) =>
-      new AccessTokenIssuer(tokens, clock, ids, config.tokenTtlSeconds),
-    [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator],
+    (tokens: TokenService, clock: Clock, ids: IdGenerator, store: RefreshTokens) =>
+      new AccessTokenIssuer(
+        tokens,
+        clock,
+        ids,
+        config.tokenTtlSeconds,
+        refresh && { store, policy: refresh },
+      ),
+    [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator, TOKENS.RefreshTokens],
   );
   c.bind(TOKENS.AddUser).toResolvedValue(
     (
@@ -254,9 +266,16 @@ export function buildContainer(
     ],
   );
   c.bind(TOKENS.LogOut).toResolvedValue(
-    (revoked: RevokedTokens, audit: AuditLog) => new LogOut(revoked, audit),
-    [TOKENS.RevokedTokens, TOKENS.AuditLog],
+    (revoked: RevokedTokens, audit: AuditLog, store: RefreshTokens, clock: Clock) =>
+      new LogOut(revoked, audit, refresh && { store, clock }),
+    [TOKENS.RevokedTokens, TOKENS.AuditLog, TOKENS.RefreshTokens, TOKENS.Clock],
   );
+  if (refresh) {
+    c.bind(TOKENS.RefreshSession).toResolvedValue(
+      (issuer: AccessTokenIssuer, audit: AuditLog) => new RefreshSession(issuer, audit),
+      [TOKENS.AccessTokenIssuer, TOKENS.AuditLog],
+    );
+  }
   c.bind(TOKENS.LogOutEverywhere).toResolvedValue(
     (users: UserRepository, audit: AuditLog) => new LogOutEverywhere(users, audit),
     [TOKENS.UserRepository, TOKENS.AuditLog],
