@@ -1,6 +1,7 @@
 /**
  * `npm run docs`: rewrites the routes part of docs/api.md from the OpenAPI document (the one a
- * server with asymmetric keys serves: every route, the JWKS one included). `--check` changes
+ * server with asymmetric keys and refresh tokens serves: every route, the JWKS and refresh ones
+ * included, each saying when it is served). `--check` changes
  * nothing and exits 1 when the file is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ const current = readFileSync(file, 'utf8');
 const wanted = await referenceWithRoutes(
   file,
   current,
-  buildOpenApiDocument({ publishesJwks: true }),
+  buildOpenApiDocument({ publishesJwks: true, refreshTokens: true }),
 );
 if (current === wanted) {
   console.log('docs/api.md: up to date');

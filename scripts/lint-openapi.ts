@@ -1,6 +1,6 @@
 /**
  * Lints the OpenAPI document the server serves — built by the same function, for an HS256 server
- * and for one that publishes its JWKS — with Redocly CLI's recommended rules (redocly.yaml).
+ * with the defaults and for one that publishes its JWKS and serves refresh tokens — with Redocly CLI's recommended rules (redocly.yaml).
  * Offline: no telemetry, no update check; the exit code is Redocly's.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,9 +13,13 @@ import { buildOpenApiDocument } from '../src/adapters/http/openapi.js';
 const root = join(import.meta.dirname, '..');
 const directory = mkdtempSync(join(tmpdir(), 'gatehouse-openapi-'));
 try {
-  const files = [false, true].map((publishesJwks) => {
-    const file = join(directory, publishesJwks ? 'openapi-jwks.json' : 'openapi-hs256.json');
-    writeFileSync(file, JSON.stringify(buildOpenApiDocument({ publishesJwks }), null, 2));
+  const files = [false, true].map((everything) => {
+    const file = join(directory, everything ? 'openapi-jwks-refresh.json' : 'openapi-hs256.json');
+    const document = buildOpenApiDocument({
+      publishesJwks: everything,
+      refreshTokens: everything,
+    });
+    writeFileSync(file, JSON.stringify(document, null, 2));
     return file;
   });
   const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');

@@ -18,6 +18,7 @@ import { LogIn } from '../application/LogIn.js';
 import { LogOut } from '../application/LogOut.js';
 import { LogOutEverywhere } from '../application/LogOutEverywhere.js';
 import { PurgeRevokedTokens } from '../application/PurgeRevokedTokens.js';
+import { RefreshSession } from '../application/RefreshSession.js';
 import { CreateWidget } from '../application/CreateWidget.js';
 import { DeleteWidget } from '../application/DeleteWidget.js';
 import { GetWidget } from '../application/GetWidget.js';
@@ -30,6 +31,7 @@ import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
 import { KnexRevokedTokens } from '../adapters/persistence/knex/KnexRevokedTokens.js';
+import { KnexRefreshTokens } from '../adapters/persistence/knex/KnexRefreshTokens.js';
 import { KnexSessionLookup } from '../adapters/persistence/knex/KnexSessionLookup.js';
 import { KnexUserRepository } from '../adapters/persistence/knex/KnexUserRepository.js';
 import { KnexWidgetRepository } from '../adapters/persistence/knex/KnexWidgetRepository.js';
@@ -56,6 +58,7 @@ import {
   type Clock,
   type IdGenerator,
   type PasswordHasher,
+  type RefreshTokens,
   type RevokedTokens,
   type SessionLookup,
   type TokenService,
@@ -79,6 +82,8 @@ export const TOKENS = {
   UserRepository: token<UserRepository>('UserRepository'),
   RevokedTokens: token<RevokedTokens>('RevokedTokens'),
   SessionLookup: token<SessionLookup>('SessionLookup'),
+  /** Bound whatever REFRESH_TOKENS says: the purge deletes expired rows after it is turned off. */
+  RefreshTokens: token<RefreshTokens>('RefreshTokens'),
   WidgetRepository: token<WidgetRepository>('WidgetRepository'),
   PasswordHasher: token<PasswordHasher>('PasswordHasher'),
   TokenService: token<TokenService>('TokenService'),
@@ -92,6 +97,8 @@ export const TOKENS = {
   LogIn: token<LogIn>('LogIn'),
   LogOut: token<LogOut>('LogOut'),
   LogOutEverywhere: token<LogOutEverywhere>('LogOutEverywhere'),
+  /** Bound only with REFRESH_TOKENS=on. */
+  RefreshSession: token<RefreshSession>('RefreshSession'),
   ConfirmPassword: token<ConfirmPassword>('ConfirmPassword'),
   ChangePassword: token<ChangePassword>('ChangePassword'),
   GetCurrentUser: token<GetCurrentUser>('GetCurrentUser'),
@@ -176,6 +183,10 @@ export function buildContainer(
     (knex: Knex) => new KnexRevokedTokens(knex),
     [TOKENS.Knex],
   );
+  c.bind(TOKENS.RefreshTokens).toResolvedValue(
+    (knex: Knex, clock: Clock) => new KnexRefreshTokens(knex, clock),
+    [TOKENS.Knex, TOKENS.Clock],
+  );
   c.bind(TOKENS.SessionLookup).toResolvedValue(
     (knex: Knex) => new KnexSessionLookup(knex),
     [TOKENS.Knex],
@@ -204,10 +215,19 @@ export function buildContainer(
     [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
+  // With REFRESH_TOKENS=off no request calls the store (only the hourly purge does): logins,
+  // logouts and every other request make the queries they made before refresh tokens existed.
+  const { refresh } = config;
   c.bind(TOKENS.AccessTokenIssuer).toResolvedValue(
-    (tokens: TokenService, clock: Clock, ids: IdGenerator) =>
-      new AccessTokenIssuer(tokens, clock, ids, config.tokenTtlSeconds),
-    [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator],
+    (tokens: TokenService, clock: Clock, ids: IdGenerator, store: RefreshTokens) =>
+      new AccessTokenIssuer(
+        tokens,
+        clock,
+        ids,
+        config.tokenTtlSeconds,
+        refresh && { store, policy: refresh },
+      ),
+    [TOKENS.TokenService, TOKENS.Clock, TOKENS.IdGenerator, TOKENS.RefreshTokens],
   );
   c.bind(TOKENS.AddUser).toResolvedValue(
     (
@@ -246,9 +266,16 @@ export function buildContainer(
     ],
   );
   c.bind(TOKENS.LogOut).toResolvedValue(
-    (revoked: RevokedTokens, audit: AuditLog) => new LogOut(revoked, audit),
-    [TOKENS.RevokedTokens, TOKENS.AuditLog],
+    (revoked: RevokedTokens, audit: AuditLog, store: RefreshTokens, clock: Clock) =>
+      new LogOut(revoked, audit, refresh && { store, clock }),
+    [TOKENS.RevokedTokens, TOKENS.AuditLog, TOKENS.RefreshTokens, TOKENS.Clock],
   );
+  if (refresh) {
+    c.bind(TOKENS.RefreshSession).toResolvedValue(
+      (issuer: AccessTokenIssuer, audit: AuditLog) => new RefreshSession(issuer, audit),
+      [TOKENS.AccessTokenIssuer, TOKENS.AuditLog],
+    );
+  }
   c.bind(TOKENS.LogOutEverywhere).toResolvedValue(
     (users: UserRepository, audit: AuditLog) => new LogOutEverywhere(users, audit),
     [TOKENS.UserRepository, TOKENS.AuditLog],
@@ -304,8 +331,10 @@ export function buildContainer(
     [TOKENS.UserRepository, TOKENS.AuditLog],
   );
   c.bind(TOKENS.PurgeRevokedTokens).toResolvedValue(
-    (revoked: RevokedTokens, clock: Clock) => new PurgeRevokedTokens(revoked, clock),
-    [TOKENS.RevokedTokens, TOKENS.Clock],
+    // The store whatever REFRESH_TOKENS says: rows written while it was on still expire.
+    (revoked: RevokedTokens, clock: Clock, refreshTokens: RefreshTokens) =>
+      new PurgeRevokedTokens(revoked, clock, refreshTokens),
+    [TOKENS.RevokedTokens, TOKENS.Clock, TOKENS.RefreshTokens],
   );
   c.bind(TOKENS.CreateWidget).toResolvedValue(
     (widgets: WidgetRepository, clock: Clock) => new CreateWidget(widgets, clock),

@@ -136,6 +136,7 @@ export async function startServer(
       getCurrentUser: container.get(TOKENS.GetCurrentUser),
       authenticate: container.get(TOKENS.AuthenticateRequest),
       authRequestLimiter: container.get(TOKENS.AuthRequestLimiter),
+      refreshSession: config.refresh ? container.get(TOKENS.RefreshSession) : null,
       createWidget: container.get(TOKENS.CreateWidget),
       getWidget: container.get(TOKENS.GetWidget),
       listWidgets: container.get(TOKENS.ListWidgets),

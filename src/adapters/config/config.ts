@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
+import type { RefreshPolicy } from '../../domain/index.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -52,6 +53,11 @@ export interface Config {
   readonly redisUrl: string;
   /** Starts every key Gatehouse writes in Redis, so deployments can share one. */
   readonly redisKeyPrefix: string;
+  /**
+   * REFRESH_TOKENS=on: how long refresh tokens live and the grace for racing refreshes; null
+   * (off, the default): token answers are the tutorial's, with no refresh token.
+   */
+  readonly refresh: RefreshPolicy | null;
 }
 
 export type RateLimitStore = 'database' | 'redis';
@@ -109,6 +115,7 @@ type Defaults = Omit<
   | 'rateLimitStore'
   | 'redisUrl'
   | 'redisKeyPrefix'
+  | 'refresh'
 >;
 
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -163,6 +170,15 @@ const KNOWN_DEFAULT_SECRETS = new Set([
 const MIN_SECRET_BYTES = 32;
 /** An access token lives a year at the most: revocations must be storable until its `exp`. */
 const MAX_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
+const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** As for access tokens: a refresh token is a row kept until it expires, a year at the most. */
+const MAX_REFRESH_TOKEN_TTL_SECONDS = MAX_TOKEN_TTL_SECONDS;
+const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 10;
+/**
+ * The grace covers one client's refreshes racing each other (seconds apart); every second of it
+ * is a second in which a thief's replay of a spent token goes unpunished, so minutes at most.
+ */
+const MAX_REFRESH_REUSE_GRACE_SECONDS = 300;
 
 /**
  * Reads the configuration from `env`, falling back on a `.env` file (real variables win) and then
@@ -230,7 +246,33 @@ export function loadConfig(
     ),
     redisUrl: redisUrl(get('REDIS_URL') ?? DEFAULT_REDIS_URL),
     redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX,
+    refresh: refreshPolicy(get),
   };
+}
+
+/**
+ * REFRESH_TOKENS switches refresh tokens on; their two numbers are checked even when it is off,
+ * as REDIS_URL is with the database store, so a typo shows before the day it is switched on.
+ */
+function refreshPolicy(get: (name: string) => string | undefined): RefreshPolicy | null {
+  const ttlSeconds = integer(
+    'REFRESH_TOKEN_TTL_SECONDS',
+    get('REFRESH_TOKEN_TTL_SECONDS'),
+    DEFAULT_REFRESH_TOKEN_TTL_SECONDS,
+    1,
+    MAX_REFRESH_TOKEN_TTL_SECONDS,
+  );
+  const reuseGraceSeconds = integer(
+    'REFRESH_REUSE_GRACE_SECONDS',
+    get('REFRESH_REUSE_GRACE_SECONDS'),
+    DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
+    0,
+    MAX_REFRESH_REUSE_GRACE_SECONDS,
+  );
+  // `on`/`off` as the contract spells it, and the spellings TRUST_PROXY takes, so that no
+  // boolean of the configuration refuses what another one accepts.
+  const on = boolean('REFRESH_TOKENS', get('REFRESH_TOKENS'), false, ON_OFF);
+  return on ? { ttlSeconds, reuseGraceSeconds } : null;
 }
 
 /**
@@ -342,12 +384,25 @@ function integer(
   throw new ConfigError(`${name} must be an integer ${range}`);
 }
 
-function boolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+interface Spellings {
+  readonly yes: readonly string[];
+  readonly no: readonly string[];
+}
+const YES_NO: Spellings = { yes: ['1', 'true', 'yes'], no: ['0', 'false', 'no'] };
+const ON_OFF: Spellings = { yes: ['on', ...YES_NO.yes], no: ['off', ...YES_NO.no] };
+
+/** A switch, in any case, spelt one of `spellings`. */
+function boolean(
+  name: string,
+  raw: string | undefined,
+  fallback: boolean,
+  spellings: Spellings = YES_NO,
+): boolean {
   if (raw === undefined) return fallback;
   const value = raw.toLowerCase();
-  if (['1', 'true', 'yes'].includes(value)) return true;
-  if (['0', 'false', 'no'].includes(value)) return false;
-  throw new ConfigError(`${name} must be one of 1, true, yes, 0, false, no`);
+  if (spellings.yes.includes(value)) return true;
+  if (spellings.no.includes(value)) return false;
+  throw new ConfigError(`${name} must be one of ${[...spellings.yes, ...spellings.no].join(', ')}`);
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {

@@ -114,7 +114,9 @@ export function buildRouter(
   addHealthRoutes(router, options.readiness);
   addJwksRoutes(router, options.publicJwks);
   const publishesJwks = options.publicJwks.length > 0;
-  addOpenApiRoutes(router, buildOpenApiDocument({ publishesJwks }));
+  // The very test addAuthRoutes makes: the document has /auth/refresh exactly when the router does.
+  const refreshTokens = Boolean(useCases.refreshSession);
+  addOpenApiRoutes(router, buildOpenApiDocument({ publishesJwks, refreshTokens }));
   return router;
 }
 

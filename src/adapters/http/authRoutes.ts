@@ -6,6 +6,7 @@ import type { GetCurrentUser } from '../../application/GetCurrentUser.js';
 import type { LogIn } from '../../application/LogIn.js';
 import type { LogOut } from '../../application/LogOut.js';
 import type { LogOutEverywhere } from '../../application/LogOutEverywhere.js';
+import type { RefreshSession } from '../../application/RefreshSession.js';
 import type { RegisterUser } from '../../application/RegisterUser.js';
 import { emailProblem, passwordProblem, type AttemptLimiter } from '../../domain/index.js';
 import { actorOf, authenticated, limitPerClient } from './authentication.js';
@@ -13,7 +14,7 @@ import { requestBody } from './body.js';
 import { originOf, type GatehouseContext, type GatehouseState } from './context.js';
 import { countLogins, type HttpMetrics } from './metrics.js';
 import { presentUser } from './presentation.js';
-import { credentialsSchema, passwordChangeSchema } from './schemas.js';
+import { credentialsSchema, passwordChangeSchema, refreshRequestSchema } from './schemas.js';
 import { validator } from './validation.js';
 
 export interface AuthUseCases {
@@ -26,6 +27,8 @@ export interface AuthUseCases {
   authenticate: AuthenticateRequest;
   /** Login and register requests per client address. */
   authRequestLimiter: AttemptLimiter;
+  /** REFRESH_TOKENS=on; null (off): `/api/v1/auth/refresh` is not a route at all. */
+  refreshSession: RefreshSession | null;
 }
 
 const registration = validator(credentialsSchema, {
@@ -36,6 +39,7 @@ const registration = validator(credentialsSchema, {
 const login = validator(credentialsSchema, { email: emailProblem });
 // A missing `current_password` is a 400 like login's missing `password`; a wrong one is a 401.
 const passwordChange = validator(passwordChangeSchema, { new_password: passwordProblem });
+const refreshRequest = validator(refreshRequestSchema);
 
 function sendToken(ctx: GatehouseContext, status: number, message: string, issued: IssuedToken) {
   ctx.status = status;
@@ -47,6 +51,10 @@ function sendToken(ctx: GatehouseContext, status: number, message: string, issue
     access_token: issued.accessToken,
     token_type: 'bearer',
     expires_in: issued.expiresIn,
+    // With refresh tokens off the body stays exactly the tutorial's: no null fields.
+    ...(issued.refresh === null
+      ? {}
+      : { refresh_token: issued.refresh.token, refresh_expires_in: issued.refresh.expiresIn }),
   };
 }
 
@@ -95,4 +103,17 @@ export function addAuthRoutes(
     );
     sendToken(ctx, 200, 'password changed', issued);
   });
+
+  const { refreshSession } = useCases;
+  if (refreshSession) {
+    // Not throttled per client like login and register: that limit guards password guessing
+    // and account creation, while a refresh token is 256 random bits no one can guess, costs one
+    // indexed lookup, and counting it would let a client's routine refreshes (short access
+    // tokens, several tabs behind one address) use up that address's logins.
+    router.post('/api/v1/auth/refresh', requestBody, async (ctx) => {
+      const body = refreshRequest(ctx.request.body);
+      const issued = await refreshSession.execute(body.refresh_token, originOf(ctx));
+      sendToken(ctx, 200, 'token refreshed', issued);
+    });
+  }
 }

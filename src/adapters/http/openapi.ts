@@ -3,6 +3,7 @@ import { BODY_LIMIT_BYTES } from './body.js';
 import { HTTP_MESSAGES } from './errors.js';
 import { MISSING_FIELD } from './validation.js';
 import { OPENAPI_PATH, UI_ASSET_NAMES, UI_PATH } from './openapiRoutes.js';
+import { withRefreshTokens } from './openapiRefresh.js';
 import { PASSWORD_MESSAGE } from '../../domain/index.js';
 import { USERS_PATH, WIDGETS_PATH } from './presentation.js';
 import {
@@ -90,6 +91,9 @@ export interface OpenApiDocument {
 export interface OpenApiOptions {
   /** Whether `/.well-known/jwks.json` is served (JWT_ALG EdDSA or ES256), as the router does. */
   publishesJwks: boolean;
+  /** Whether `/api/v1/auth/refresh` is served and token answers carry refresh tokens
+   * (REFRESH_TOKENS=on), as the router does; default false. */
+  refreshTokens?: boolean;
   /** Defaults to package.json's. */
   version?: string;
 }
@@ -115,13 +119,17 @@ function record(properties: Record<string, JsonSchema>, ...optional: string[]): 
 
 const TIMESTAMP = 'UTC, `MM/DD/YY hh:mm:ss AM UTC`';
 
-const tokenResponseSchema = record({
-  status: { type: 'string', const: 'success' },
-  message: text('successfully registered'),
-  access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
-  token_type: { type: 'string', const: 'bearer' },
-  expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
-});
+// Closed, so that a token answer carries refresh fields exactly when the document adds them.
+const tokenResponseSchema: JsonSchema = {
+  ...record({
+    status: { type: 'string', const: 'success' },
+    message: text('successfully registered'),
+    access_token: text('eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9…', 'A JWS; send it as Bearer'),
+    token_type: { type: 'string', const: 'bearer' },
+    expires_in: { type: 'integer', description: 'Lifetime in seconds', examples: [3600] },
+  }),
+  additionalProperties: false,
+};
 
 const messageSchema = record({
   status: { type: 'string', const: 'success' },
@@ -284,7 +292,7 @@ function ref(name: SchemaName): JsonSchema {
 }
 
 /** A reference by name, for the component schemas themselves (SchemaName is derived from them). */
-function componentRef(name: string): JsonSchema {
+export function componentRef(name: string): JsonSchema {
   return { $ref: `#/components/schemas/${name}` };
 }
 
@@ -298,7 +306,7 @@ function header(description: string, schema: JsonSchema = { type: 'string' }): H
 
 const constant = (value: string): JsonSchema => ({ type: 'string', const: value });
 
-const HEADERS = {
+export const HEADERS = {
   location: header('Absolute URL of the widget', { type: 'string', format: 'uri' }),
   link: header('RFC 8288 links to the self, first, prev, next and last pages (absolute URLs)', {
     type: 'string',
@@ -319,7 +327,7 @@ const HEADERS = {
   allow: header('The methods the path has', { type: 'string', examples: ['HEAD, GET'] }),
 } as const;
 
-function jsonResponse(
+export function jsonResponse(
   description: string,
   schema: JsonSchema,
   options: { headers?: Record<string, Header>; example?: unknown } = {},
@@ -335,7 +343,7 @@ function jsonResponse(
   };
 }
 
-function errorResponse(
+export function errorResponse(
   description: string,
   message: string,
   headers?: Record<string, Header>,
@@ -346,7 +354,7 @@ function errorResponse(
   });
 }
 
-const BAD_BODY =
+export const BAD_BODY =
   'A body that cannot be read (`Malformed JSON body`, `Request body is not valid UTF-8`) is a ' +
   '400 without `errors`.';
 // Absolute links (Location, Link) are built from the Host (or, behind a trusted proxy, the
@@ -354,7 +362,7 @@ const BAD_BODY =
 const BAD_HOST = '`Invalid Host header` and `Invalid X-Forwarded-Proto header` are 400s too.';
 
 /** The 400 of the validators: `also` names the route's other 400s. */
-function validationFailed(fields: Record<string, string>, ...also: string[]): Response {
+export function validationFailed(fields: Record<string, string>, ...also: string[]): Response {
   return jsonResponse(
     ['Input payload validation failed: `errors` names every failing field.', ...also].join(' '),
     ref('Error'),
@@ -362,7 +370,7 @@ function validationFailed(fields: Record<string, string>, ...also: string[]): Re
   );
 }
 
-const RESPONSES = {
+export const RESPONSES = {
   unauthorized: errorResponse(
     'No token, or a token that is invalid, expired, revoked or of a deleted user',
     'Invalid token. Please log in again.',
@@ -409,7 +417,7 @@ const RESPONSES = {
   ),
 } as const;
 
-function tokenResponse(description: string, message: string): Response {
+export function tokenResponse(description: string, message: string): Response {
   return jsonResponse(description, ref('TokenResponse'), {
     headers: { 'Cache-Control': HEADERS.noStore, Pragma: HEADERS.pragma },
     example: {
@@ -429,12 +437,16 @@ function widgetCreated(): Response {
   });
 }
 
-/** A body accepted as JSON and as a form, both validated by `schema`. */
+/** A body accepted as JSON and as a form, both validated by the component schema `name`. */
 function requestBody(name: SchemaName, description: string): Operation['requestBody'] {
+  return bodyOfSchema(ref(name), description);
+}
+
+export function bodyOfSchema(schema: JsonSchema, description: string): Operation['requestBody'] {
   return {
     required: true,
     description: `${description} Sent as JSON or as a form; unknown fields are ignored.`,
-    content: { [JSON_TYPE]: { schema: ref(name) }, [FORM_TYPE]: { schema: ref(name) } },
+    content: { [JSON_TYPE]: { schema }, [FORM_TYPE]: { schema } },
   };
 }
 
@@ -462,7 +474,7 @@ function adminOnly(operation: Operation): Operation {
 }
 
 /** A route that reads a body: 413 and 415 besides its own answers. */
-function takesBody(operation: Operation): Operation {
+export function takesBody(operation: Operation): Operation {
   return {
     ...operation,
     responses: {
@@ -962,7 +974,7 @@ function packageVersion(): string {
  * What every operation says the same way: public ones declare `security: []` (no token), and
  * each lists the 431 that Node's parser answers for any request before routing.
  */
-function withCommonAnswers(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
+export function withCommonAnswers(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
   const complete = (operation: Operation): Operation => ({
     ...operation,
     security: operation.security ?? [],
@@ -979,7 +991,7 @@ function withCommonAnswers(paths: OpenApiDocument['paths']): OpenApiDocument['pa
 }
 
 export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
-  return {
+  const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: {
       title: 'Gatehouse',
@@ -1016,4 +1028,5 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       MethodNotAllowed: RESPONSES.methodNotAllowed,
     },
   };
+  return options.refreshTokens === true ? withRefreshTokens(document) : document;
 }

@@ -35,6 +35,22 @@ export const passwordChangeSchema: JSONSchemaType<PasswordChange> = {
   required: ['current_password', 'new_password'],
 };
 
+export interface RefreshRequest {
+  refresh_token: string;
+}
+
+/**
+ * `POST /api/v1/auth/refresh`: only the type is checked here; a string that is no refresh token
+ * is refused like an unknown one (401), so the 400 says nothing about what tokens look like.
+ */
+export const refreshRequestSchema: JSONSchemaType<RefreshRequest> = {
+  type: 'object',
+  properties: {
+    refresh_token: { type: 'string', examples: ['Xq3v0b7yJ8kQm2Zt5nWc9LrA1sD4fG6hK8pE0uY2iO4'] },
+  },
+  required: ['refresh_token'],
+};
+
 export interface WidgetBody {
   name: string;
   info_url: string;

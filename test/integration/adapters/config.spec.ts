@@ -60,6 +60,7 @@ describe('loadConfig', () => {
         rateLimitStore: 'database',
         redisUrl: 'redis://127.0.0.1:6379',
         redisKeyPrefix: 'gatehouse:',
+        refresh: null,
       });
     });
 
@@ -133,6 +134,9 @@ describe('loadConfig', () => {
         RATE_LIMIT_STORE: 'Redis',
         REDIS_URL: 'rediss://:pw@cache.example.com:6380/2',
         REDIS_KEY_PREFIX: 'gh-eu:',
+        REFRESH_TOKENS: 'on',
+        REFRESH_TOKEN_TTL_SECONDS: '86400',
+        REFRESH_REUSE_GRACE_SECONDS: '0',
       });
       expect(config).to.deep.equal({
         env: 'production',
@@ -163,7 +167,24 @@ describe('loadConfig', () => {
         rateLimitStore: 'redis',
         redisUrl: 'rediss://:pw@cache.example.com:6380/2',
         redisKeyPrefix: 'gh-eu:',
+        refresh: { ttlSeconds: 86_400, reuseGraceSeconds: 0 },
       });
+    });
+
+    it('turns refresh tokens on with a 30-day lifetime and 10 s of grace by default', () => {
+      expect(load({ REFRESH_TOKENS: 'on' }).refresh).to.deep.equal({
+        ttlSeconds: 2_592_000,
+        reuseGraceSeconds: 10,
+      });
+    });
+
+    it('accepts on/off and every spelling of TRUST_PROXY for REFRESH_TOKENS', () => {
+      for (const value of ['on', 'ON', '1', 'true', 'Yes']) {
+        expect(load({ REFRESH_TOKENS: value }).refresh, value).not.to.equal(null);
+      }
+      for (const value of ['off', 'Off', '0', 'false', 'no', ' ']) {
+        expect(load({ REFRESH_TOKENS: value }).refresh, value).to.equal(null);
+      }
     });
 
     it('takes WEB_CONCURRENCY=auto as one worker per core', () => {
@@ -194,6 +215,17 @@ describe('loadConfig', () => {
       expect(load({ BCRYPT_COST: '4' }).bcryptCost).to.equal(4);
       expect(load({ BCRYPT_COST: '31' }).bcryptCost).to.equal(31);
       expect(load({ TOKEN_TTL_SECONDS: '1' }).tokenTtlSeconds).to.equal(1);
+      const refresh = (ttl: string, grace: string) =>
+        load({
+          REFRESH_TOKENS: 'on',
+          REFRESH_TOKEN_TTL_SECONDS: ttl,
+          REFRESH_REUSE_GRACE_SECONDS: grace,
+        }).refresh;
+      expect(refresh('1', '0')).to.deep.equal({ ttlSeconds: 1, reuseGraceSeconds: 0 });
+      expect(refresh('31622400', '300')).to.deep.equal({
+        ttlSeconds: 31_622_400,
+        reuseGraceSeconds: 300,
+      });
       expect(load({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).to.equal('sqlite::memory:');
     });
 
@@ -245,6 +277,36 @@ describe('loadConfig', () => {
         'TRUST_PROXY',
         { TRUST_PROXY: 'maybe' },
         /^TRUST_PROXY must be one of 1, true, yes, 0, false, no$/,
+      ],
+      [
+        'REFRESH_TOKENS',
+        { REFRESH_TOKENS: 'enabled' },
+        /^REFRESH_TOKENS must be one of on, 1, true, yes, off, 0, false, no$/,
+      ],
+      [
+        'REFRESH_TOKEN_TTL_SECONDS 0',
+        { REFRESH_TOKENS: 'on', REFRESH_TOKEN_TTL_SECONDS: '0' },
+        /^REFRESH_TOKEN_TTL_SECONDS must be an integer from 1 to 31622400$/,
+      ],
+      [
+        'REFRESH_TOKEN_TTL_SECONDS over a year',
+        { REFRESH_TOKEN_TTL_SECONDS: String(367 * 86_400) },
+        /^REFRESH_TOKEN_TTL_SECONDS must be an integer from 1 to 31622400$/,
+      ],
+      [
+        'REFRESH_TOKEN_TTL_SECONDS text (even with refresh tokens off)',
+        { REFRESH_TOKEN_TTL_SECONDS: '30d' },
+        /^REFRESH_TOKEN_TTL_SECONDS must be an integer from 1 to 31622400$/,
+      ],
+      [
+        'REFRESH_REUSE_GRACE_SECONDS negative',
+        { REFRESH_TOKENS: 'on', REFRESH_REUSE_GRACE_SECONDS: '-1' },
+        /^REFRESH_REUSE_GRACE_SECONDS must be an integer from 0 to 300$/,
+      ],
+      [
+        'REFRESH_REUSE_GRACE_SECONDS over 5 minutes',
+        { REFRESH_TOKENS: 'on', REFRESH_REUSE_GRACE_SECONDS: '301' },
+        /^REFRESH_REUSE_GRACE_SECONDS must be an integer from 0 to 300$/,
       ],
       [
         'LOG_LEVEL',

@@ -17,6 +17,8 @@ import {
   migrateLatest,
   migrationSource,
 } from '../../../src/adapters/persistence/knex/migrations/index.js';
+import { KnexRefreshTokens } from '../../../src/adapters/persistence/knex/KnexRefreshTokens.js';
+import { SystemClock } from '../../../src/adapters/clock/SystemClock.js';
 import { BcryptPasswordHasher } from '../../../src/adapters/security/BcryptPasswordHasher.js';
 import { expect } from '../../support/chai.js';
 import { listTables, resolvePostgresUrl, sqliteUrl } from '../../support/databases.js';
@@ -632,6 +634,50 @@ describe('gatehouse CLI', function () {
         'valid-for-a-day',
         'valid-for-an-hour',
       ]);
+    });
+
+    it('purge-revoked deletes expired refresh tokens and their emptied families, with refresh tokens off', async function () {
+      const { url, knex } = db();
+      await migrateLatest(knex);
+      const now = Date.now();
+      const hour = 60 * 60 * 1000;
+      const store = new KnexRefreshTokens(knex, new SystemClock());
+      const publicId = await seedUser(knex, 'refresher@example.com');
+      const grant = (expiresIn: number, accessExpiresIn: number) => ({
+        token: randomBytes(32).toString('base64url'),
+        expiresAt: new Date(now + expiresIn),
+        accessTokenId: randomUUID(),
+        accessExpiresAt: new Date(now + accessExpiresIn),
+      });
+      const start = async (first: ReturnType<typeof grant>) => {
+        const familyId = randomUUID();
+        await store.start({ familyId, publicId, generation: 0, grant: first });
+        return familyId;
+      };
+      // Expired with its access token: purged, and its family with it.
+      await start(grant(-hour, -2 * hour));
+      // Its first token expired and was purged; the successor it was rotated into lives.
+      const renewedFirst = grant(-hour, -2 * hour);
+      const renewed = await start(renewedFirst);
+      const rotation = await store.rotate({
+        presented: renewedFirst.token,
+        next: grant(30 * 24 * hour, hour),
+        now: new Date(now - 2 * hour),
+        graceSeconds: 10,
+      });
+      expect(rotation.outcome).to.equal('rotated');
+      // Expired, but its access token lives on: kept, so a logout still finds its family.
+      const accessLives = await start(grant(-hour, hour));
+
+      const run = await gatehouse(['purge-revoked'], { env: cliEnv(url) });
+
+      expectSuccess(run, ['purged 0 expired revocations and 2 expired refresh tokens']);
+      expect(await knex('refresh_families').orderBy('id').pluck('id')).to.deep.equal(
+        [renewed, accessLives].sort(),
+      );
+      expect(await knex('refresh_tokens').orderBy('family_id').pluck('family_id')).to.deep.equal(
+        [renewed, accessLives].sort(),
+      );
     });
 
     it('migrate status, latest and rollback report and change the schema of a fresh database', async function () {

@@ -56,7 +56,7 @@ describe('docs/api.md, the API reference', () => {
     const wanted = await referenceWithRoutes(
       FILE,
       markdown,
-      buildOpenApiDocument({ publishesJwks: true }),
+      buildOpenApiDocument({ publishesJwks: true, refreshTokens: true }),
     );
     if (markdown !== wanted) {
       const have = markdown.split('\n');
@@ -71,14 +71,32 @@ describe('docs/api.md, the API reference', () => {
 
   it('documents every operation of the served document with its statuses, and no other', () => {
     const documented = documentedRoutes(markdown);
-    // The served document (HS256) lacks only the JWKS route, which asymmetric keys add.
-    const withKeys = operationStatuses(buildOpenApiDocument({ publishesJwks: true }));
+    // The served document (HS256, refresh tokens off) lacks only the JWKS route, which
+    // asymmetric keys add, and the refresh route, which REFRESH_TOKENS=on adds.
+    const withKeys = operationStatuses(
+      buildOpenApiDocument({ publishesJwks: true, refreshTokens: true }),
+    );
     for (const [operation, statuses] of operationStatuses(served)) {
       expect(documented.get(operation), `${operation} in docs/api.md`).to.deep.equal(statuses);
     }
     expect([...documented.keys()].sort()).to.deep.equal([...withKeys.keys()].sort());
     expect(documented.get('GET /.well-known/jwks.json')).to.deep.equal(
       withKeys.get('GET /.well-known/jwks.json'),
+    );
+    expect(documented.get('POST /api/v1/auth/refresh')).to.deep.equal(
+      withKeys.get('POST /api/v1/auth/refresh'),
+    );
+  });
+
+  it('says that the refresh route and the refresh fields exist with REFRESH_TOKENS=on only', () => {
+    const generated = markdown.slice(markdown.indexOf(BEGIN), markdown.indexOf(END));
+    const refresh = generated.slice(generated.indexOf('#### `POST /api/v1/auth/refresh`'));
+    expect(refresh).to.match(
+      /^#### `POST \/api\/v1\/auth\/refresh`\n\n[^\n]*Served only with REFRESH_TOKENS=on; otherwise this path is a 404\./,
+    );
+    const register = generated.slice(generated.indexOf('#### `POST /api/v1/auth/register`'));
+    expect(register).to.match(
+      /\| 201 +\| Registered\. `refresh_token` and `refresh_expires_in` only with REFRESH_TOKENS=on/,
     );
   });
 

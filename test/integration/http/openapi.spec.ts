@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Router } from '@koa/router';
 import type { Knex } from 'knex';
+import type { RefreshSession } from '../../../src/application/RefreshSession.js';
 import { buildRouter, type HttpUseCases } from '../../../src/adapters/http/app.js';
 import type { GatehouseState } from '../../../src/adapters/http/context.js';
 import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
@@ -21,6 +22,7 @@ import {
   credentialsSchema,
   pageQuerySchema,
   passwordChangeSchema,
+  refreshRequestSchema,
   widgetSchema,
 } from '../../../src/adapters/http/schemas.js';
 import type { PublicJwk } from '../../../src/adapters/security/signingKeys.js';
@@ -52,9 +54,13 @@ const AN_ED25519_JWK: PublicJwk = {
   use: 'sig',
 };
 
-/** The router the app mounts. Registering routes calls no use case, so none is needed. */
-function routerOf(publicJwks: readonly PublicJwk[]): Router<GatehouseState> {
-  return buildRouter({} as HttpUseCases, {
+/**
+ * The router the app mounts. Registering routes calls no use case, so none is needed; a
+ * stand-in RefreshSession says REFRESH_TOKENS=on.
+ */
+function routerOf(publicJwks: readonly PublicJwk[], refreshTokens = false): Router<GatehouseState> {
+  const useCases = refreshTokens ? { refreshSession: {} as RefreshSession } : {};
+  return buildRouter(useCases as HttpUseCases, {
     readiness: async () => ({ database: true }),
     publicJwks,
   });
@@ -177,6 +183,96 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       expect(documentOperations(served)).not.to.include('GET /.well-known/jwks.json');
     });
 
+    it('documents /auth/refresh and the refresh fields exactly when the router has the route (REFRESH_TOKENS=on)', () => {
+      const withRefresh = buildOpenApiDocument({ publishesJwks: false, refreshTokens: true });
+      expect(documentOperations(withRefresh)).to.deep.equal(routerOperations(routerOf([], true)));
+      expect(documentOperations(withRefresh)).to.include('POST /api/v1/auth/refresh');
+      expect(documentOperations(served)).not.to.include('POST /api/v1/auth/refresh');
+      // Off, the token answer is closed: a refresh field in it would be drift.
+      const fields = (document: OpenApiDocument) => document.components.schemas.TokenResponse;
+      expect(fields(served)).to.deep.include({
+        required: ['status', 'message', 'access_token', 'token_type', 'expires_in'],
+        additionalProperties: false,
+      });
+      expect(fields(withRefresh)).to.deep.include({
+        required: [
+          'status',
+          'message',
+          'access_token',
+          'token_type',
+          'expires_in',
+          'refresh_token',
+          'refresh_expires_in',
+        ],
+        additionalProperties: false,
+      });
+      expect(Object.keys(fields(withRefresh)?.properties ?? {}).slice(-3)).to.deep.equal([
+        'expires_in',
+        'refresh_token',
+        'refresh_expires_in',
+      ]);
+      expect(served.components.schemas).not.to.have.property('RefreshRequest');
+      // Everything else is the document without refresh tokens.
+      const others = (document: OpenApiDocument) =>
+        JSON.parse(
+          JSON.stringify(
+            Object.entries(document.components.schemas).filter(
+              ([name]) => !['TokenResponse', 'RefreshRequest'].includes(name),
+            ),
+          ),
+        ) as unknown;
+      expect(others(withRefresh)).to.deep.equal(others(served));
+    });
+
+    it('describes the refresh route: public, its body from the validator, a token answer or an invalid-token 401', () => {
+      const withRefresh = buildOpenApiDocument({ publishesJwks: false, refreshTokens: true });
+      expect(withRefresh.components.schemas.RefreshRequest).to.equal(refreshRequestSchema);
+      const operation = withRefresh.paths['/api/v1/auth/refresh']?.post;
+      expect(operation?.security).to.deep.equal([]);
+      expect(operation?.requestBody?.content).to.deep.equal({
+        'application/json': { schema: { $ref: '#/components/schemas/RefreshRequest' } },
+        'application/x-www-form-urlencoded': {
+          schema: { $ref: '#/components/schemas/RefreshRequest' },
+        },
+      });
+      expect(Object.keys(operation?.responses ?? {}).sort()).to.deep.equal([
+        '200',
+        '400',
+        '401',
+        '413',
+        '415',
+        '431',
+        '500',
+        '503',
+      ]);
+      const ok = operation?.responses['200'];
+      expect(ok?.headers).to.have.keys('Cache-Control', 'Pragma');
+      expect(ok?.content?.['application/json']?.example).to.deep.include({
+        message: 'token refreshed',
+      });
+      const refused = operation?.responses['401'];
+      expect(refused?.headers?.['WWW-Authenticate']?.required).to.equal(true);
+      expect(refused?.content?.['application/json']?.example).to.deep.equal({
+        status: 'fail',
+        message: 'Invalid token. Please log in again.',
+      });
+      // Every token answer's example holds the refresh fields its schema now requires.
+      for (const [path, status] of [
+        ['/api/v1/auth/register', '201'],
+        ['/api/v1/auth/login', '200'],
+        ['/api/v1/auth/password', '200'],
+        ['/api/v1/auth/refresh', '200'],
+      ] as const) {
+        const example = withRefresh.paths[path]?.post?.responses[status]?.content?.[
+          'application/json'
+        ]?.example as Record<string, unknown>;
+        expect(Object.keys(example).slice(-2), path).to.deep.equal([
+          'refresh_token',
+          'refresh_expires_in',
+        ]);
+      }
+    });
+
     it('is served with the JWKS route by a server signing with EdDSA', async () => {
       const keys = new KeyDirectory();
       const eddsa = await startTestServer(sqliteUrl(), {
@@ -260,11 +356,14 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
     });
 
     it('holds only schemas that Ajv 2020 compiles in strict mode', () => {
-      const schemas = schemasIn(served);
-      expect(schemas.length).to.be.greaterThan(40);
-      const ajv = strictAjv();
-      for (const [where, schema] of schemas) {
-        expect(() => ajv.compile(dereference(schema, served) as object), where).not.to.throw();
+      const withRefresh = buildOpenApiDocument({ publishesJwks: true, refreshTokens: true });
+      for (const document of [served, withRefresh]) {
+        const schemas = schemasIn(document);
+        expect(schemas.length).to.be.greaterThan(40);
+        const ajv = strictAjv();
+        for (const [where, schema] of schemas) {
+          expect(() => ajv.compile(dereference(schema, document) as object), where).not.to.throw();
+        }
       }
     });
 
@@ -571,9 +670,11 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       ]);
     });
 
-    for (const publishesJwks of [false, true]) {
-      it(`is valid OpenAPI 3.1 by @seriousme/openapi-schema-validator (${publishesJwks ? 'with' : 'without'} the JWKS route)`, async () => {
-        const document = publishesJwks ? buildOpenApiDocument({ publishesJwks }) : served;
+    for (const everything of [false, true]) {
+      it(`is valid OpenAPI 3.1 by @seriousme/openapi-schema-validator (${everything ? 'with' : 'without'} the JWKS and refresh routes)`, async () => {
+        const document = everything
+          ? buildOpenApiDocument({ publishesJwks: true, refreshTokens: true })
+          : served;
         const validator = new Validator();
         const result = await validator.validate(JSON.parse(JSON.stringify(document)));
         expect(result.errors, JSON.stringify(result.errors, null, 2)).to.equal(undefined);

@@ -1,3 +1,4 @@
+import { RefreshSession } from '../../../src/application/RefreshSession.js';
 import { loadConfig } from '../../../src/adapters/config/config.js';
 import { KnexAttemptLimiter } from '../../../src/adapters/persistence/knex/KnexAttemptLimiter.js';
 import { RedisAttemptLimiter } from '../../../src/adapters/redis/RedisAttemptLimiter.js';
@@ -19,6 +20,8 @@ describe('composition root', function () {
         LOG_LEVEL: 'silent',
         // Binds the Redis client too (it connects on demand only: nothing is opened here).
         RATE_LIMIT_STORE: 'redis',
+        // Binds RefreshSession too.
+        REFRESH_TOKENS: 'on',
       },
       { envFile: false },
     );
@@ -61,6 +64,30 @@ describe('composition root', function () {
       await database.get(TOKENS.Knex).destroy();
       await redis.get(TOKENS.Knex).destroy();
       redis.get(TOKENS.Redis).disconnect();
+    }
+  });
+
+  it('pairs tokens with refresh tokens and binds RefreshSession only with REFRESH_TOKENS=on', async function () {
+    const containerWith = (refresh: string) => {
+      const config = loadConfig(
+        { NODE_ENV: 'test', DATABASE_URL: sqliteUrl(), REFRESH_TOKENS: refresh },
+        { envFile: false },
+      );
+      return buildContainer(config, createLogger({ ...config, logLevel: 'silent' }));
+    };
+    const off = containerWith('off');
+    const on = containerWith('on');
+    try {
+      expect(off.get(TOKENS.AccessTokenIssuer).refreshing).to.equal(null);
+      expect(off.isBound(TOKENS.RefreshSession)).to.equal(false);
+      expect(on.get(TOKENS.AccessTokenIssuer).refreshing).to.deep.equal({
+        store: on.get(TOKENS.RefreshTokens),
+        policy: { ttlSeconds: 2_592_000, reuseGraceSeconds: 10 },
+      });
+      expect(on.get(TOKENS.RefreshSession)).to.be.instanceOf(RefreshSession);
+    } finally {
+      await off.get(TOKENS.Knex).destroy();
+      await on.get(TOKENS.Knex).destroy();
     }
   });
 

@@ -47,6 +47,8 @@ describeEachDatabase('migrations', function (db) {
     expect(await migrateLatest(knex)).to.deep.equal(allMigrations);
     expect(await listTables(knex)).to.deep.equal([
       'auth_attempts',
+      'refresh_families',
+      'refresh_tokens',
       'revoked_tokens',
       'users',
       'widget_counts',

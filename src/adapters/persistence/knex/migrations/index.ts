@@ -5,6 +5,7 @@ import * as authAttempts from './20261124000200_auth_attempts.js';
 import * as widgetCounts from './20261124000300_widget_counts.js';
 import * as tokenGeneration from './20261203000000_token_generation.js';
 import * as usersListingIndex from './20261203000100_users_listing_index.js';
+import * as refreshTokens from './20261204000000_refresh_tokens.js';
 
 /** Every migration by name, in order. Add new ones here: no filesystem globbing (tsx and dist/). */
 const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyMap<string, Knex.Migration> = new Map([
   ['20261124000300_widget_counts', widgetCounts],
   ['20261203000000_token_generation', tokenGeneration],
   ['20261203000100_users_listing_index', usersListingIndex],
+  ['20261204000000_refresh_tokens', refreshTokens],
 ]);
 
 export const migrationSource: Knex.MigrationSource<string> = {
