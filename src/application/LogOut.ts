@@ -9,15 +9,15 @@ import {
 } from '../domain/index.js';
 
 /**
- * Revokes the presented token until it would have expired anyway and, with refresh tokens on,
- * the refresh token family it was issued from: logging out ends that session (that device), so
- * neither its refresh token nor another access token it got keeps it alive.
+ * Revokes the presented token until it would have expired anyway and the refresh token family it
+ * was issued with, if any: logging out ends that session (that device), so neither its refresh
+ * token nor another access token it got keeps it alive.
  */
 export class LogOut {
   constructor(
     private readonly revoked: RevokedTokens,
     private readonly audit: AuditLog,
-    /** Null with refresh tokens off. */
+    /** Null only where no refresh token can exist (core tests without them). */
     private readonly families: { store: RefreshTokens; clock: Clock } | null = null,
   ) {}
 

@@ -121,8 +121,11 @@ describe('docs/api.md, the API reference', () => {
     ).to.deep.equal([]);
   });
 
-  it('links only to files inside the repository, as does the README', () => {
-    for (const file of [FILE, fileURLToPath(new URL('../../../README.md', import.meta.url))]) {
+  it('links only to files inside the repository, as do the README and SECURITY.md', () => {
+    const others = ['README.md', 'SECURITY.md'].map((name) =>
+      fileURLToPath(new URL(`../../../${name}`, import.meta.url)),
+    );
+    for (const file of [FILE, ...others]) {
       const text = readFileSync(file, 'utf8');
       expect(text, file).not.to.match(/\]\(\.\.\//);
       expect(text, file).not.to.include('shared/spec');

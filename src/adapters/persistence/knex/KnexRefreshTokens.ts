@@ -166,11 +166,21 @@ export class KnexRefreshTokens implements RefreshTokens {
     for (let start = 0; start < families.length; start += PURGE_CHUNK) {
       const chunk = families.slice(start, start + PURGE_CHUNK);
       await this.knex.transaction(async (trx) => {
-        if (this.postgres) {
-          await trx('refresh_families').whereIn('id', chunk).orderBy('id').forUpdate().select('id');
-        }
+        // Postgres: only the families no one holds now. Waiting for one could deadlock with an
+        // account deletion cascading through two of its families in the other order; a family
+        // someone holds is being rotated (so not empty) or deleted (so gone) anyway.
+        const ids = this.postgres
+          ? (
+              await trx<FamilyRow>('refresh_families')
+                .whereIn('id', chunk)
+                .forUpdate()
+                .skipLocked()
+                .select('id')
+            ).map((row) => row.id)
+          : chunk;
+        if (ids.length === 0) return;
         await trx('refresh_families')
-          .whereIn('id', chunk)
+          .whereIn('id', ids)
           .whereNotExists(
             trx('refresh_tokens')
               .select(trx.raw('1'))
