@@ -162,10 +162,9 @@ program
  */
 async function serve(config: Config): Promise<void> {
   const worker = cluster.worker;
-  const logger =
-    worker === undefined
-      ? createLogger(config)
-      : createLogger(config).child({ worker: worker.id, pid: process.pid });
+  // The access log, one line per request: batched per event-loop turn, flushed on exit.
+  const root = createLogger(config, { batched: true });
+  const logger = worker === undefined ? root : root.child({ worker: worker.id, pid: process.pid });
   if (config.generatedSecret && worker === undefined) {
     logger.warn('JWT_SECRET is not set: using a random secret; tokens end with this process');
   }

@@ -1,6 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
+import { HashingSlotDispenser } from '../adapters/security/clusterHashingSlots.js';
 
 export interface ClusterOptions {
   readonly workers: number;
@@ -38,6 +40,8 @@ export function runCluster(options: ClusterOptions): Promise<number> {
     let started = false;
     let stopping = false;
     let failed = false;
+    // One set of hashing slots for every worker: as many hashes at once as cores, in all.
+    const hashingSlots = new HashingSlotDispenser(availableParallelism());
 
     const stop = (reason: string) => {
       if (stopping) return;
@@ -53,6 +57,7 @@ export function runCluster(options: ClusterOptions): Promise<number> {
     const fork = (): Promise<AddressInfo> => {
       const worker = cluster.fork(options.workerEnv);
       live.add(worker);
+      worker.on('message', (message: unknown) => hashingSlots.handle(worker, message));
       const listening = new Promise<AddressInfo>((listened, refused) => {
         worker.once('listening', listened);
         worker.once('exit', () => refused(new Error('exited before listening')));
@@ -60,6 +65,7 @@ export function runCluster(options: ClusterOptions): Promise<number> {
       listening.catch(() => undefined);
       worker.once('exit', (code, signal) => {
         live.delete(worker);
+        hashingSlots.forget(worker);
         const clean = code === 0 && signal === null;
         if (stopping) {
           if (!clean) failed = true;

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { Redis } from 'ioredis';
@@ -27,6 +28,7 @@ import { PutWidget } from '../application/PutWidget.js';
 import { RegisterUser } from '../application/RegisterUser.js';
 import { SystemClock } from '../adapters/clock/SystemClock.js';
 import { PinoAuditLog } from '../adapters/logging/PinoAuditLog.js';
+import { clusterSlotGate } from '../adapters/security/clusterHashingSlots.js';
 import { ConfigError, type Config } from '../adapters/config/config.js';
 import { createKnex, knexLogger } from '../adapters/persistence/knex/createKnex.js';
 import { KnexAttemptLimiter } from '../adapters/persistence/knex/KnexAttemptLimiter.js';
@@ -172,7 +174,11 @@ export function buildContainer(
   c.bind(TOKENS.IdGenerator).toConstantValue(new CryptoIdGenerator());
   c.bind(TOKENS.PasswordHasher).toConstantValue(
     // Metered inside the throttle: the histogram times the hashing, not the queue before it.
-    new ThrottledPasswordHasher(metrics?.meterPasswordHasher(hasher) ?? hasher, hashingSlots()),
+    new ThrottledPasswordHasher(
+      metrics?.meterPasswordHasher(hasher) ?? hasher,
+      hashingSlots(),
+      cluster.isWorker ? clusterSlotGate(process) : undefined,
+    ),
   );
   bindAttemptLimiters(c, config, metered);
   c.bind(TOKENS.UserRepository).toResolvedValue(

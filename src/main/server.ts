@@ -9,6 +9,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
 import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
+import { batchedDestination } from '../adapters/logging/batchedStdout.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
@@ -81,11 +82,16 @@ export function localUrl(host: string, port: number): string {
  * JSON lines, one per event, for production and tests. In development, readable lines instead
  * (pino-pretty, written synchronously so nothing is lost on exit) when pino-pretty is installed:
  * it is a devDependency, so a production install (`npm ci --omit=dev`) has none and stays JSON.
+ *
+ * `batched` (the serving process): the JSON lines of one event-loop turn leave in one write
+ * instead of one write each, and whatever is left is written on exit (`batchedDestination`).
+ * Otherwise each line is written synchronously as it is logged.
  */
-export function createLogger(config: Config): Logger {
+export function createLogger(config: Config, { batched = false } = {}): Logger {
   const options = { level: config.logLevel, base: { service: 'gatehouse' } };
   const pretty = config.env === 'development' ? prettyStream() : null;
-  return pretty === null ? pino(options) : pino(options, pretty);
+  if (pretty !== null) return pino(options, pretty);
+  return batched ? pino(options, batchedDestination()) : pino(options);
 }
 
 function prettyStream(): DestinationStream | null {

@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { PasswordHasher } from '../../domain/index.js';
+import type { SlotGate } from './clusterHashingSlots.js';
 
 /**
  * Runs at most `concurrency` hashes or verifications at once. bcrypt and argon2 work on libuv's
@@ -14,12 +15,14 @@ export class ThrottledPasswordHasher implements PasswordHasher {
   constructor(
     private readonly inner: PasswordHasher,
     concurrency: number,
+    /** Where each hash also waits for a slot shared with other processes (cluster workers). */
+    private readonly shared: SlotGate = (task) => task(),
   ) {
     this.limit = pLimit(concurrency);
   }
 
   hash(password: string): Promise<string> {
-    return this.limit(() => this.inner.hash(password));
+    return this.limit(() => this.shared(() => this.inner.hash(password)));
   }
 
   needsRehash(hash: string): boolean {
@@ -27,6 +30,6 @@ export class ThrottledPasswordHasher implements PasswordHasher {
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return this.limit(() => this.inner.verify(password, hash));
+    return this.limit(() => this.shared(() => this.inner.verify(password, hash)));
   }
 }

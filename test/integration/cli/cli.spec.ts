@@ -1057,6 +1057,9 @@ describe('gatehouse CLI', function () {
         expect([code, signal], server.stderr()).to.deep.equal([0, null]);
         const requestLog = server.logs().find((entry) => entry.msg === 'request');
         expect(requestLog).to.deep.include({ path: '/api/v1/auth/login', status: 200 });
+        // Its audit line too: the log is batched, and what is left is written on the way out.
+        const audit = server.logs().find((entry) => entry.msg === 'audit');
+        expect(audit).to.deep.include({ audit: true, event: 'login_success' });
       } finally {
         agent.destroy();
       }
