@@ -19,11 +19,14 @@ export interface BenchResults {
   settings: Record<string, string | number | boolean>;
   /**
    * bcrypt.compare per second at the server's cost, with the server's binding: one at a time
-   * (one core) before and after the storm, and one per core at once (`allCores`: the limit).
+   * (one core) before and after the storm, and one per core at once, before and after the storm
+   * too (`allCores`, their mean: the limit).
    */
   bcrypt: {
     perCoreBefore: number;
     perCoreAfter: number;
+    allCoresBefore: number;
+    allCoresAfter: number;
     allCores: number;
     /** Cores × the mean one-core rate: what the cores would give if they added up. */
     coresTimesOne: number;
@@ -296,7 +299,8 @@ export async function report(r: BenchResults, outDir: string, updateDoc: boolean
     ),
     '',
     `bcrypt: ${fixed(r.bcrypt.allCores)} verifications/s with all ${m.cpus} cores at once (the ` +
-      `limit); one core ${fixed(r.bcrypt.perCoreBefore)} (before) / ${fixed(r.bcrypt.perCoreAfter)} ` +
+      `limit: the mean of ${fixed(r.bcrypt.allCoresBefore)} before the storm and ` +
+      `${fixed(r.bcrypt.allCoresAfter)} after); one core ${fixed(r.bcrypt.perCoreBefore)} (before) / ${fixed(r.bcrypt.perCoreAfter)} ` +
       `(after), × ${m.cpus} = ${fixed(r.bcrypt.coresTimesOne)}/s. Memory, 1 worker: ` +
       `${mb(r.memory.idleFreshRss)} idle after start, ` +
       `${mb(r.memory.idleRss)} idle with the bench preload, ${mb(r.memory.loadRss)} highest ` +
