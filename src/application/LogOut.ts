@@ -17,8 +17,8 @@ export class LogOut {
   constructor(
     private readonly revoked: RevokedTokens,
     private readonly audit: AuditLog,
-    /** Null only where no refresh token can exist (core tests without them). */
-    private readonly families: { store: RefreshTokens; clock: Clock } | null = null,
+    /** Whatever REFRESH_TOKENS says now: a session started while it was on ends here too. */
+    private readonly families: { store: RefreshTokens; clock: Clock },
   ) {}
 
   async execute(actor: Actor, origin: RequestOrigin): Promise<void> {
@@ -28,9 +28,7 @@ export class LogOut {
     if (!(await this.revoked.revoke(actor.token.tokenId, expiresAt))) {
       throw tokenError('TOKEN_REVOKED');
     }
-    if (this.families) {
-      await this.families.store.revokeFamilyOf(actor.token.tokenId, this.families.clock.now());
-    }
+    await this.families.store.revokeFamilyOf(actor.token.tokenId, this.families.clock.now());
     this.audit.record({ event: 'logout', publicId: actor.user.publicId, origin });
   }
 }

@@ -273,8 +273,6 @@ export function buildContainer(
   );
   c.bind(TOKENS.LogOut).toResolvedValue(
     (revoked: RevokedTokens, audit: AuditLog, store: RefreshTokens, clock: Clock) =>
-      // Whatever REFRESH_TOKENS says now: a session started while it was on must end with its
-      // logout, or turning refresh tokens on again would bring its refresh token back.
       new LogOut(revoked, audit, { store, clock }),
     [TOKENS.RevokedTokens, TOKENS.AuditLog, TOKENS.RefreshTokens, TOKENS.Clock],
   );

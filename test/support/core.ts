@@ -72,7 +72,7 @@ export function buildCore(options: { refresh?: RefreshPolicy } = {}) {
     addUser,
     registerUser: new RegisterUser(addUser, issuer),
     logIn: new LogIn(users, hasher, issuer, loginFailures, audit),
-    logOut: new LogOut(revoked, audit, refreshing && { store: refreshTokens, clock }),
+    logOut: new LogOut(revoked, audit, { store: refreshTokens, clock }),
     refreshSession: refreshing ? new RefreshSession(issuer, audit) : null,
     logOutEverywhere: new LogOutEverywhere(users, audit),
     changePassword: new ChangePassword(users, hasher, confirmPassword, issuer, audit),
