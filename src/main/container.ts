@@ -129,8 +129,8 @@ export const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
  * One hash at a time per core, leaving the rest of libuv's thread pool to everything else. With
  * several workers each may still hash on every core: connections are shared out between workers
  * by count, not by load, and a worker that holds most of the logins must not be held to its share
- * of the cores (sharing them out halved the login rate in a bench run where it did). Workers that
- * hash at once then queue on the CPU, which only the kernel's time slices decide.
+ * of the cores (sharing them out halved the login rate in a bench run where it did). What keeps
+ * the workers together to one hash per core is the primary's slots (`clusterSlotGate` below).
  */
 function hashingSlots(): number {
   const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
@@ -221,8 +221,8 @@ export function buildContainer(
     [TOKENS.Clock, TOKENS.TokenSigning],
   );
 
-  // With REFRESH_TOKENS=off no request calls the store (only the hourly purge does): logins,
-  // logouts and every other request make the queries they made before refresh tokens existed.
+  // With REFRESH_TOKENS=off only a logout (ending a family started while it was on) and the
+  // hourly purge call the store: every other request makes the queries it made before.
   const { refresh } = config;
   c.bind(TOKENS.AccessTokenIssuer).toResolvedValue(
     (tokens: TokenService, clock: Clock, ids: IdGenerator, store: RefreshTokens) =>
