@@ -1,24 +1,19 @@
 import {
   authorizeManager,
-  pageQuery,
-  type Listing,
+  readPage,
   type Manager,
+  type Page,
+  type PageRequest,
   type User,
   type UserRepository,
 } from '../domain/index.js';
-
-export interface ListUsersInput {
-  readonly page: number;
-  readonly perPage: number;
-}
 
 /** One page of users, oldest registration first; a page past the end is simply empty. */
 export class ListUsers {
   constructor(private readonly users: UserRepository) {}
 
-  async execute(manager: Manager, { page, perPage }: ListUsersInput): Promise<Listing<User>> {
+  async execute(manager: Manager, request: PageRequest): Promise<Page<User>> {
     authorizeManager(manager);
-    const { items, total } = await this.users.list(pageQuery(page, perPage));
-    return { items, total, page, perPage };
+    return readPage(request, (query) => this.users.list(query));
   }
 }

@@ -1,4 +1,10 @@
-import { DEFAULT_PER_PAGE, pageProblem, perPageProblem, type Listing } from '../../domain/index.js';
+import {
+  DEFAULT_PER_PAGE,
+  pageProblem,
+  perPageProblem,
+  type Page,
+  type PageRequest,
+} from '../../domain/index.js';
 import type { GatehouseContext } from './context.js';
 import { pageLinkHeader, presentPage } from './presentation.js';
 import { pageQuerySchema } from './schemas.js';
@@ -12,7 +18,7 @@ const pageParameters = validator(pageQuerySchema, {
 });
 
 /** `page` and `per_page` of the query string (400 naming each invalid one), with defaults. */
-export function requestedPage(query: unknown): { page: number; perPage: number } {
+export function requestedPage(query: unknown): PageRequest {
   const { page, per_page } = pageParameters(query);
   return {
     page: page === undefined ? 1 : Number(page),
@@ -28,10 +34,10 @@ export function sendPage<T, R>(
   ctx: GatehouseContext,
   base: string,
   path: string,
-  listing: Listing<T>,
+  page: Page<T>,
   present: (item: T) => R,
 ): void {
-  ctx.set('Link', pageLinkHeader(path, listing, base));
-  ctx.set('Total-Count', String(listing.total));
-  ctx.body = presentPage(path, listing, present);
+  ctx.set('Link', pageLinkHeader(path, page, base));
+  ctx.set('Total-Count', String(page.total));
+  ctx.body = presentPage(path, page, present);
 }

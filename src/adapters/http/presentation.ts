@@ -1,4 +1,4 @@
-import type { User, Widget } from '../../domain/index.js';
+import type { Page, User, Widget } from '../../domain/index.js';
 
 // How the HTTP API writes entities: pure functions; every timestamp in UTC, whatever the host's
 // time zone.
@@ -53,17 +53,6 @@ export interface AccountRepresentation {
 /** `GET /api/v1/auth/user`: the user object and the time left on the token. */
 export interface UserRepresentation extends AccountRepresentation {
   token_expires_in: string;
-}
-
-/** Where a page sits: 1-based `page` of `perPage` items, out of `total`. */
-export interface PagePosition {
-  readonly total: number;
-  readonly page: number;
-  readonly perPage: number;
-}
-
-export interface PageInput<T> extends PagePosition {
-  readonly items: readonly T[];
 }
 
 /** `MM/DD/YY hh:mm:ss AM UTC`, e.g. `02/29/20 09:03:29 PM UTC` (`%m/%d/%y %I:%M:%S %p %Z`). */
@@ -146,64 +135,55 @@ export function widgetPath(name: string): string {
   return `${WIDGETS_PATH}/${encodeURIComponent(name)}`;
 }
 
-/**
- * The page object of the contract, keys in its order, for the listing at `path`. Like
- * flask-sqlalchemy's Pagination: `total_pages` = ceil(total / perPage) (0 for an empty
- * listing), `has_prev` = page > 1, `has_next` = page < total_pages; a page past the end has no
- * items.
- */
+/** The page object of the contract, keys in its order, for the listing at `path`. */
 export function presentPage<T, R>(
   path: string,
-  input: PageInput<T>,
+  page: Page<T>,
   present: (item: T) => R,
 ): PageRepresentation<R> {
   return {
-    links: pageLinks(path, input),
-    has_prev: input.page > 1,
-    has_next: input.page < totalPages(input),
-    page: input.page,
-    total_pages: totalPages(input),
-    items_per_page: input.perPage,
-    total_items: input.total,
-    items: input.items.map(present),
+    links: pageLinks(path, page),
+    has_prev: page.hasPrev,
+    has_next: page.hasNext,
+    page: page.page,
+    total_pages: page.totalPages,
+    items_per_page: page.perPage,
+    total_items: page.total,
+    items: page.items.map(present),
   };
 }
 
 /** The widget listing's page object, as seen at `now`. */
 export function presentWidgetPage(
-  input: PageInput<Widget>,
+  page: Page<Widget>,
   now: Date,
 ): PageRepresentation<WidgetRepresentation> {
-  return presentPage(WIDGETS_PATH, input, (widget) => presentWidget(widget, now));
+  return presentPage(WIDGETS_PATH, page, (widget) => presentWidget(widget, now));
 }
 
-/**
- * self, first, prev (when page > 1: page - 1, as the tutorial, even past the end), next (when
- * page < total_pages), last (the last page, or page 1 for an empty listing: never page=0).
- * Each is `<base><path>?page=P&per_page=N`; `base` is '' for relative links.
- */
-export function pageLinks(path: string, position: PagePosition, base = ''): PageLinks {
-  const link = (page: number) => `${base}${path}?page=${page}&per_page=${position.perPage}`;
-  const pages = totalPages(position);
+/** The page's links as `<base><path>?page=P&per_page=N`; `base` is '' for relative links. */
+export function pageLinks(path: string, page: Page<unknown>, base = ''): PageLinks {
+  const link = (number: number) => `${base}${path}?page=${number}&per_page=${page.perPage}`;
+  const { self, first, prev, next, last } = page.links;
   return {
-    self: link(position.page),
-    first: link(1),
-    ...(position.page > 1 && { prev: link(position.page - 1) }),
-    ...(position.page < pages && { next: link(position.page + 1) }),
-    last: link(Math.max(pages, 1)),
+    self: link(self),
+    first: link(first),
+    ...(prev !== null && { prev: link(prev) }),
+    ...(next !== null && { next: link(next) }),
+    last: link(last),
   };
 }
 
 /** The RFC 8288 `Link` header value of the same links: `<url>; rel="self", <url>; rel="first"…` */
-export function pageLinkHeader(path: string, position: PagePosition, base: string): string {
-  return Object.entries(pageLinks(path, position, base))
+export function pageLinkHeader(path: string, page: Page<unknown>, base: string): string {
+  return Object.entries(pageLinks(path, page, base))
     .map(([rel, url]) => `<${url}>; rel="${rel}"`)
     .join(', ');
 }
 
 /** The widget listing's `Link` header. */
-export function widgetPageLinkHeader(position: PagePosition, base: string): string {
-  return pageLinkHeader(WIDGETS_PATH, position, base);
+export function widgetPageLinkHeader(page: Page<unknown>, base: string): string {
+  return pageLinkHeader(WIDGETS_PATH, page, base);
 }
 
 /** The user object of the admin routes, keys in the contract's order. */
@@ -219,10 +199,6 @@ export function presentAccount(user: User): AccountRepresentation {
 /** `GET /api/v1/auth/user`: the user, and the time left on the token that asked. */
 export function presentUser(user: User, tokenSecondsLeft: number): UserRepresentation {
   return { ...presentAccount(user), token_expires_in: formatTokenExpiresIn(tokenSecondsLeft) };
-}
-
-function totalPages(position: PagePosition): number {
-  return Math.ceil(position.total / position.perPage);
 }
 
 /** `hh:mm:ss` with the given hour and `date`'s UTC minutes and seconds. */

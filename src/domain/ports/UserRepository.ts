@@ -1,4 +1,4 @@
-import type { Page, PageQuery } from '../rules/paging.js';
+import type { PageQuery, Slice } from '../rules/paging.js';
 import type { User } from '../User.js';
 
 /** What a change of the admin flag did: the user as now stored, and whether the flag changed. */
@@ -23,7 +23,7 @@ export interface UserRepository {
   /** `publicId` in normalised (lower-case) form. */
   findByPublicId(publicId: string): Promise<User | null>;
   /** One page, oldest registration first (ties by public id), and the total count. */
-  list(query: PageQuery): Promise<Page<User>>;
+  list(query: PageQuery): Promise<Slice<User>>;
   /**
    * Grants or withdraws admin rights; null when no such user exists. Withdrawing them from the
    * only administrator throws `lastAdministrator`.

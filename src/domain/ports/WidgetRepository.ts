@@ -1,10 +1,5 @@
-import type { Page, PageQuery } from '../rules/paging.js';
+import type { PageQuery, Slice } from '../rules/paging.js';
 import type { Widget, WidgetChanges } from '../Widget.js';
-
-export type WidgetPageQuery = PageQuery;
-
-/** At most `limit` widgets, oldest first (by `createdAt`, ties in insertion order). */
-export type WidgetPage = Page<Widget>;
 
 /**
  * Widgets by name. Every `name` argument is in normalised (lower-case) form, so lookups are
@@ -19,8 +14,8 @@ export interface WidgetRepository {
    */
   add(widget: Widget): Promise<void>;
   findByName(name: string): Promise<Widget | null>;
-  /** One page and the total count. */
-  list(query: WidgetPageQuery): Promise<WidgetPage>;
+  /** At most `limit` widgets, oldest first (by `createdAt`, ties in insertion order), and the count. */
+  list(query: PageQuery): Promise<Slice<Widget>>;
   /** Applies the changes and returns the updated widget, or `null` when no such widget exists. */
   update(name: string, changes: WidgetChanges): Promise<Widget | null>;
   /** Returns false when no such widget exists. */

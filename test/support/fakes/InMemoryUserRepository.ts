@@ -3,8 +3,8 @@ import {
   lastAdministrator,
   stillOwnsWidgets,
   type AdminChange,
-  type Page,
   type PageQuery,
+  type Slice,
   type User,
   type UserRepository,
 } from '../../../src/domain/index.js';
@@ -36,7 +36,7 @@ export class InMemoryUserRepository implements UserRepository {
     return found ? copy(found) : null;
   }
 
-  async list({ offset, limit }: PageQuery): Promise<Page<User>> {
+  async list({ offset, limit }: PageQuery): Promise<Slice<User>> {
     const ordered = [...this.byId.values()].sort(
       (a, b) =>
         a.registeredOn.getTime() - b.registeredOn.getTime() ||

@@ -1,10 +1,10 @@
 import {
   ownerGone,
   widgetNameTaken,
+  type PageQuery,
+  type Slice,
   type Widget,
   type WidgetChanges,
-  type WidgetPage,
-  type WidgetPageQuery,
   type WidgetRepository,
 } from '../../../src/domain/index.js';
 
@@ -32,7 +32,7 @@ export class InMemoryWidgetRepository implements WidgetRepository {
     return stored ? copy(stored.widget) : null;
   }
 
-  async list({ offset, limit }: WidgetPageQuery): Promise<WidgetPage> {
+  async list({ offset, limit }: PageQuery): Promise<Slice<Widget>> {
     const ordered = [...this.byName.values()].sort(
       (a, b) =>
         a.widget.createdAt.getTime() - b.widget.createdAt.getTime() || a.sequence - b.sequence,

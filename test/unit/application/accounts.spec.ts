@@ -85,7 +85,16 @@ describe('ListUsers and GetUser', () => {
       NO_ORIGIN,
     );
     const listing = await core.listUsers.execute(admin, { page: 2, perPage: 5 });
-    expect(listing).to.deep.equal({ items: [], total: 3, page: 2, perPage: 5 });
+    expect(listing).to.deep.equal({
+      items: [],
+      total: 3,
+      page: 2,
+      perPage: 5,
+      totalPages: 1,
+      hasPrev: true,
+      hasNext: false,
+      links: { self: 2, first: 1, prev: 1, next: null, last: 1 },
+    });
     const first = await core.listUsers.execute(OPERATOR, { page: 1, perPage: 5 });
     expect(first.items.map((u) => u.email)).to.deep.equal([
       'admin@example.com',

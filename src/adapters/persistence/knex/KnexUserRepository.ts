@@ -4,8 +4,8 @@ import {
   lastAdministrator,
   stillOwnsWidgets,
   type AdminChange,
-  type Page,
   type PageQuery,
+  type Slice,
   type User,
   type UserRepository,
 } from '../../../domain/index.js';
@@ -69,7 +69,7 @@ export class KnexUserRepository implements UserRepository {
    * between them can make the total differ by that write). The count reads every row, which an
    * admin-only listing can afford; the page walks the (registered_on, public_id) index.
    */
-  async list({ offset, limit }: PageQuery): Promise<Page<User>> {
+  async list({ offset, limit }: PageQuery): Promise<Slice<User>> {
     const [rows, counted] = await Promise.all([
       this.users()
         .orderBy([

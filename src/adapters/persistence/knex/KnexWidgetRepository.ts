@@ -2,13 +2,14 @@ import type { Knex } from 'knex';
 import {
   ownerGone,
   widgetNameTaken,
+  type PageQuery,
+  type Slice,
   type Widget,
   type WidgetChanges,
-  type WidgetPage,
-  type WidgetPageQuery,
   type WidgetRepository,
 } from '../../../domain/index.js';
 import { toDate } from './columns.js';
+import { sliceWalk } from './sliceWalk.js';
 import { isForeignKeyViolation, isUniqueViolation } from './uniqueViolation.js';
 
 /** A row of the `widgets` table as written. */
@@ -78,7 +79,7 @@ export class KnexWidgetRepository implements WidgetRepository {
    * read from the end by one row, which a paginated listing tolerates (a delete shifts every later
    * page anyway). The first page needs no count to be read, so both run concurrently.
    */
-  async list({ offset, limit }: WidgetPageQuery): Promise<WidgetPage> {
+  async list({ offset, limit }: PageQuery): Promise<Slice<Widget>> {
     if (offset === 0) {
       const [items, total] = await Promise.all([
         this.readPage(pickFromStart(this.knex, 0, limit)),
@@ -87,17 +88,10 @@ export class KnexWidgetRepository implements WidgetRepository {
       return { items, total };
     }
     const total = await countWidgets(this.knex);
-    if (offset >= total) return { items: [], total };
-    // OFFSET walks past every skipped entry of the (created_at, id) index, so a page past the
-    // middle is picked walking back from the newest end: the last page costs what the first does.
-    const ids =
-      offset > total - offset - limit
-        ? pickFromEnd(
-            this.knex,
-            Math.max(0, total - offset - limit),
-            Math.min(limit, total - offset),
-          )
-        : pickFromStart(this.knex, offset, limit);
+    const walk = sliceWalk({ offset, limit }, total);
+    if (walk.from === 'nowhere') return { items: [], total };
+    const pick = walk.from === 'start' ? pickFromStart : pickFromEnd;
+    const ids = pick(this.knex, walk.offset, walk.limit);
     return { items: await this.readPage(ids), total };
   }
 

@@ -13,7 +13,7 @@ import {
   presentWidgetPage,
   widgetPageLinkHeader,
 } from '../../../../src/adapters/http/presentation.js';
-import type { User, Widget } from '../../../../src/domain/index.js';
+import { pageOf, type User, type Widget } from '../../../../src/domain/index.js';
 
 const OWNER = { publicId: '6f1c3a4e-0000-4000-8000-000000000001', email: 'admin@example.com' };
 const DAY = 86_400;
@@ -154,7 +154,10 @@ describe('HTTP presentation', () => {
       Array.from({ length: count }, (_, i) => widget(`widget-${i + 1}`));
 
     it('keeps its keys and links in the contract order', () => {
-      const page = presentWidgetPage({ items: widgets(10), total: 23, page: 2, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 2, perPage: 10 }, { items: widgets(10), total: 23 }),
+        now,
+      );
       expect(Object.keys(page)).to.deep.equal([
         'links',
         'has_prev',
@@ -169,7 +172,9 @@ describe('HTTP presentation', () => {
     });
 
     it('for no widgets: 0 pages, and last points at page 1, never page 0', () => {
-      expect(presentWidgetPage({ items: [], total: 0, page: 1, perPage: 10 }, now)).to.deep.equal({
+      expect(
+        presentWidgetPage(pageOf({ page: 1, perPage: 10 }, { items: [], total: 0 }), now),
+      ).to.deep.equal({
         links: { self: pageUrl(1), first: pageUrl(1), last: pageUrl(1) },
         has_prev: false,
         has_next: false,
@@ -182,7 +187,10 @@ describe('HTTP presentation', () => {
     });
 
     it('for 20 widgets at 10 a page: 2 pages, page 1 links next', () => {
-      const page = presentWidgetPage({ items: widgets(10), total: 20, page: 1, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 1, perPage: 10 }, { items: widgets(10), total: 20 }),
+        now,
+      );
       expect(page.links).to.deep.equal({
         self: pageUrl(1),
         first: pageUrl(1),
@@ -193,7 +201,10 @@ describe('HTTP presentation', () => {
     });
 
     it('for 20 widgets at 10 a page: page 2 is the last, links prev', () => {
-      const page = presentWidgetPage({ items: widgets(10), total: 20, page: 2, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 2, perPage: 10 }, { items: widgets(10), total: 20 }),
+        now,
+      );
       expect(page.links).to.deep.equal({
         self: pageUrl(2),
         first: pageUrl(1),
@@ -205,7 +216,10 @@ describe('HTTP presentation', () => {
     });
 
     it('for 23 widgets at 10 a page: 3 pages, page 2 links both ways', () => {
-      const page = presentWidgetPage({ items: widgets(10), total: 23, page: 2, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 2, perPage: 10 }, { items: widgets(10), total: 23 }),
+        now,
+      );
       expect(page.links).to.deep.equal({
         self: pageUrl(2),
         first: pageUrl(1),
@@ -222,7 +236,10 @@ describe('HTTP presentation', () => {
     });
 
     it('for 23 widgets at 10 a page: page 3 holds the last 3', () => {
-      const page = presentWidgetPage({ items: widgets(3), total: 23, page: 3, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 3, perPage: 10 }, { items: widgets(3), total: 23 }),
+        now,
+      );
       expect(page.links).to.deep.equal({
         self: pageUrl(3),
         first: pageUrl(1),
@@ -234,7 +251,10 @@ describe('HTTP presentation', () => {
     });
 
     it('past the end: no items, has_prev with prev = page - 1 (as flask-sqlalchemy), no next', () => {
-      const page = presentWidgetPage({ items: [], total: 23, page: 5, perPage: 10 }, now);
+      const page = presentWidgetPage(
+        pageOf({ page: 5, perPage: 10 }, { items: [], total: 23 }),
+        now,
+      );
       expect(page).to.deep.equal({
         links: { self: pageUrl(5), first: pageUrl(1), prev: pageUrl(4), last: pageUrl(3) },
         has_prev: true,
@@ -248,7 +268,7 @@ describe('HTTP presentation', () => {
     });
 
     it('past the end of no widgets: prev is page 1, last is page 1', () => {
-      const page = presentWidgetPage({ items: [], total: 0, page: 2, perPage: 5 }, now);
+      const page = presentWidgetPage(pageOf({ page: 2, perPage: 5 }, { items: [], total: 0 }), now);
       expect(page.links).to.deep.equal({
         self: pageUrl(2, 5),
         first: pageUrl(1, 5),
@@ -262,7 +282,9 @@ describe('HTTP presentation', () => {
   describe('Link header', () => {
     it('lists self, first, prev, next and last under the given base', () => {
       const base = 'https://api.example.com';
-      expect(widgetPageLinkHeader({ total: 23, page: 2, perPage: 10 }, base)).to.equal(
+      expect(
+        widgetPageLinkHeader(pageOf({ page: 2, perPage: 10 }, { items: [], total: 23 }), base),
+      ).to.equal(
         `<${base}${pageUrl(2)}>; rel="self", <${base}${pageUrl(1)}>; rel="first", ` +
           `<${base}${pageUrl(1)}>; rel="prev", <${base}${pageUrl(3)}>; rel="next", ` +
           `<${base}${pageUrl(3)}>; rel="last"`,
@@ -270,7 +292,9 @@ describe('HTTP presentation', () => {
     });
 
     it('is relative with an empty base, and omits prev and next when there are none', () => {
-      expect(widgetPageLinkHeader({ total: 0, page: 1, perPage: 25 }, '')).to.equal(
+      expect(
+        widgetPageLinkHeader(pageOf({ page: 1, perPage: 25 }, { items: [], total: 0 }), ''),
+      ).to.equal(
         `<${pageUrl(1, 25)}>; rel="self", <${pageUrl(1, 25)}>; rel="first", ` +
           `<${pageUrl(1, 25)}>; rel="last"`,
       );
@@ -332,7 +356,7 @@ describe('HTTP presentation', () => {
     });
 
     it('links pages of /api/v1/users, in the body and in the Link header', () => {
-      const input = { items: [alice], total: 11, page: 2, perPage: 10 };
+      const input = pageOf({ page: 2, perPage: 10 }, { items: [alice], total: 11 });
       const users = (page: number) => `/api/v1/users?page=${page}&per_page=10`;
       expect(presentPage('/api/v1/users', input, presentAccount)).to.deep.equal({
         links: { self: users(2), first: users(1), prev: users(1), last: users(2) },
