@@ -20,13 +20,21 @@ const NODE_IO = [
   'process',
   'readline',
 ];
+/** Not I/O, but the machine: the core reaches randomness and hashing through ports. */
+const NODE_PLATFORM = ['crypto', 'os'];
 
 /** The core (domain + application) depends on ports only: no framework, driver, crypto or I/O. */
 const coreBoundary = {
-  paths: NODE_IO.flatMap((name) => [
-    { name, message: 'The core does no I/O: put it behind a port.' },
-    { name: `node:${name}`, message: 'The core does no I/O: put it behind a port.' },
-  ]),
+  paths: [
+    ...NODE_IO.flatMap((name) => [
+      { name, message: 'The core does no I/O: put it behind a port.' },
+      { name: `node:${name}`, message: 'The core does no I/O: put it behind a port.' },
+    ]),
+    ...NODE_PLATFORM.flatMap((name) => [
+      { name, message: 'The core gets randomness and hashing from ports (IdGenerator, …).' },
+      { name: `node:${name}`, message: 'The core gets randomness and hashing from ports.' },
+    ]),
+  ],
   patterns: [
     {
       group: [
@@ -58,6 +66,39 @@ const coreBoundary = {
   ],
 };
 
+const ADAPTERS = [
+  'clock',
+  'config',
+  'http',
+  'logging',
+  'metrics',
+  'persistence',
+  'redis',
+  'security',
+];
+
+/**
+ * Each adapter depends on the core only: one adapter never imports another (a swap would drag the
+ * other along), and none imports the composition root, which is the one place they meet.
+ */
+const adapterBoundaries = ADAPTERS.map((adapter) => ({
+  files: [`src/adapters/${adapter}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: ADAPTERS.filter((other) => other !== adapter).map((other) => `**/${other}/**`),
+            message: 'Adapters do not import each other: join them in src/main.',
+          },
+          { group: ['**/main/**'], message: 'Adapters must not import the composition root.' },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'var/', 'coverage/'] },
   js.configs.recommended,
@@ -74,6 +115,7 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts', 'src/application/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', coreBoundary] },
   },
+  ...adapterBoundaries,
   {
     files: ['test/**/*.ts'],
     rules: {

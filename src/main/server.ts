@@ -11,6 +11,7 @@ import type { Config } from '../adapters/config/config.js';
 import { buildKoaApp } from '../adapters/http/app.js';
 import { batchedDestination } from '../adapters/logging/batchedStdout.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
+import { LOGIN_OUTCOMES } from '../adapters/http/metrics.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
 import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
 import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
@@ -114,7 +115,7 @@ export async function startServer(
   config: Config,
   logger = createLogger(config),
 ): Promise<RunningServer> {
-  const metrics = config.metricsPort === null ? null : new PrometheusMetrics();
+  const metrics = config.metricsPort === null ? null : new PrometheusMetrics(LOGIN_OUTCOMES);
   const container = buildContainer(config, logger, logger, metrics);
   // Read the signing keys first: a bad key file stops the start before the database is touched.
   const publicJwks = container.get(TOKENS.PublicJwks);

@@ -3,7 +3,9 @@ import { DomainError } from '../../domain/index.js';
 import type { GatehouseState } from './context.js';
 import { HttpProblem } from './errors.js';
 
-export type LoginOutcome = 'success' | 'failure' | 'rate_limited' | 'invalid' | 'error';
+/** Every outcome `countLogins` reports, so a metrics adapter can export each from zero. */
+export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited', 'invalid', 'error'] as const;
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 /** What the HTTP layer reports to a metrics adapter (Prometheus, or none at all). */
 export interface HttpMetrics {

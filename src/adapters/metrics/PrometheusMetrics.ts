@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptLimiter, PasswordHasher } from '../../domain/index.js';
-import type { HttpMetrics, LoginOutcome } from '../http/metrics.js';
 
 type Observer = { observe(value: number): void };
 type Increment = { inc(value?: number): void };
@@ -12,14 +11,6 @@ export type LimitName = 'account' | 'client';
 // Seconds. An authenticated GET takes about a millisecond, a login a bcrypt verification.
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const HASH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
-
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = [
-  'success',
-  'failure',
-  'rate_limited',
-  'invalid',
-  'error',
-];
 
 /** The part of tarn's pool (Knex's) that the gauges read. */
 interface PoolStats {
@@ -46,7 +37,7 @@ function poolOf(knex: Knex): PoolStats | null {
  * pool and rate-limit refusals. Per-request work is one histogram observation on a labelled child
  * made once per (route, method, status).
  */
-export class PrometheusMetrics implements HttpMetrics {
+export class PrometheusMetrics<LoginOutcome extends string = string> {
   readonly registry = new Registry();
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
   private readonly requestSeries = new Map<string, Map<string, Map<number, Observer>>>();
@@ -54,7 +45,12 @@ export class PrometheusMetrics implements HttpMetrics {
   private readonly hashing: Histogram<'operation'>;
   private readonly refusals: Counter<'limit'>;
 
-  constructor() {
+  /**
+   * `loginOutcomes`: every outcome the caller reports (the HTTP adapter's), each exported from 0
+   * so a rate can be read before the first of its kind. Taken here rather than imported: the
+   * composition root joins the two adapters, and the compiler checks the join there.
+   */
+  constructor(loginOutcomes: readonly LoginOutcome[]) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Histogram({
@@ -66,11 +62,11 @@ export class PrometheusMetrics implements HttpMetrics {
     });
     const logins = new Counter({
       name: 'gatehouse_logins_total',
-      help: 'Login attempts by outcome (success, failure, rate_limited, invalid, error)',
+      help: `Login attempts by outcome (${loginOutcomes.join(', ')})`,
       labelNames: ['outcome'],
       registers,
     });
-    this.logins = new Map(LOGIN_OUTCOMES.map((outcome) => [outcome, logins.labels(outcome)]));
+    this.logins = new Map(loginOutcomes.map((outcome) => [outcome, logins.labels(outcome)]));
     for (const series of this.logins.values()) series.inc(0); // every outcome exported from 0
     this.hashing = new Histogram({
       name: 'gatehouse_password_hash_duration_seconds',

@@ -1,4 +1,5 @@
 import type { PasswordHasher } from '../../../../src/domain/index.js';
+import { LOGIN_OUTCOMES } from '../../../../src/adapters/http/metrics.js';
 import { PrometheusMetrics } from '../../../../src/adapters/metrics/PrometheusMetrics.js';
 import { expect } from '../../../support/chai.js';
 import { FakePasswordHasher } from '../../../support/fakes/FakePasswordHasher.js';
@@ -14,7 +15,7 @@ async function sample(metrics: PrometheusMetrics, series: string): Promise<numbe
 
 describe('PrometheusMetrics', () => {
   it('counts the attempts a limiter refuses, and only those, passing its answers through', async () => {
-    const metrics = new PrometheusMetrics();
+    const metrics = new PrometheusMetrics(LOGIN_OUTCOMES);
     const limiter = metrics.meterAttemptLimiter(
       new InMemoryAttemptLimiter(new FixedClock(), 2, 60),
       'client',
@@ -33,7 +34,7 @@ describe('PrometheusMetrics', () => {
   });
 
   it('times each hash and verification, failed ones included, and passes results through', async () => {
-    const metrics = new PrometheusMetrics();
+    const metrics = new PrometheusMetrics(LOGIN_OUTCOMES);
     const failing: PasswordHasher = {
       hash: () => Promise.reject(new Error('no memory')),
       verify: () => Promise.reject(new Error('no memory')),
@@ -53,7 +54,7 @@ describe('PrometheusMetrics', () => {
   });
 
   it('keeps one series per method, route template and status', async () => {
-    const metrics = new PrometheusMetrics();
+    const metrics = new PrometheusMetrics(LOGIN_OUTCOMES);
     metrics.observeRequest('GET', '/api/v1/widgets/:name', 200, 0.002);
     metrics.observeRequest('GET', '/api/v1/widgets/:name', 200, 0.004);
     metrics.observeRequest('GET', '/api/v1/widgets/:name', 404, 0.001);
@@ -70,7 +71,7 @@ describe('PrometheusMetrics', () => {
   });
 
   it('starts every login outcome at 0, so rates exist before the first event', async () => {
-    const metrics = new PrometheusMetrics();
+    const metrics = new PrometheusMetrics(LOGIN_OUTCOMES);
     metrics.countLogin('failure');
     const outcomes = ['success', 'failure', 'rate_limited', 'invalid', 'error'];
     const values = await Promise.all(
