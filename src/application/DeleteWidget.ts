@@ -1,7 +1,6 @@
 import {
   assertAdmin,
-  normalizeWidgetName,
-  widgetNameProblem,
+  widgetNameKey,
   widgetNotFound,
   type Actor,
   type WidgetRepository,
@@ -13,8 +12,7 @@ export class DeleteWidget {
 
   async execute(actor: Actor, name: string): Promise<void> {
     assertAdmin(actor);
-    // No widget can bear an invalid name: answer without asking the store (which might choke on it).
-    if (widgetNameProblem(name) !== null) throw widgetNotFound(name);
-    if (!(await this.widgets.remove(normalizeWidgetName(name)))) throw widgetNotFound(name);
+    const key = widgetNameKey(name);
+    if (key === null || !(await this.widgets.remove(key))) throw widgetNotFound(name);
   }
 }

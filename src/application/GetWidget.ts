@@ -1,6 +1,5 @@
 import {
-  normalizeWidgetName,
-  widgetNameProblem,
+  widgetNameKey,
   widgetNotFound,
   type Widget,
   type WidgetRepository,
@@ -11,9 +10,8 @@ export class GetWidget {
   constructor(private readonly widgets: WidgetRepository) {}
 
   async execute(name: string): Promise<Widget> {
-    // No widget can bear an invalid name: answer without asking the store (which might choke on it).
-    if (widgetNameProblem(name) !== null) throw widgetNotFound(name);
-    const widget = await this.widgets.findByName(normalizeWidgetName(name));
+    const key = widgetNameKey(name);
+    const widget = key === null ? null : await this.widgets.findByName(key);
     if (!widget) throw widgetNotFound(name);
     return widget;
   }

@@ -20,3 +20,11 @@ export function widgetNameProblem(raw: string): string | null {
     'contain only lowercase letters, numbers, hyphen and underscore characters.'
   );
 }
+
+/**
+ * The stored form of a name some widget could bear; null when none can. Lookups by a name a
+ * client typed answer "not found" for null without asking the store (which might choke on it).
+ */
+export function widgetNameKey(raw: string): string | null {
+  return widgetNameProblem(raw) === null ? normalizeWidgetName(raw) : null;
+}

@@ -11,7 +11,7 @@ import {
 } from '../../../domain/index.js';
 import { toDate } from './columns.js';
 import { toUser, USER_COLUMNS, type UserRow } from './KnexUserRepository.js';
-import { isForeignKeyViolation } from './uniqueViolation.js';
+import { mappingViolations } from './constraintViolation.js';
 
 interface FamilyRow {
   id: string;
@@ -66,22 +66,18 @@ export class KnexRefreshTokens implements RefreshTokens {
   }
 
   async start({ familyId, publicId, generation, grant }: NewRefreshFamily): Promise<void> {
-    try {
-      await this.knex.transaction(async (trx) => {
-        await trx<FamilyRow>('refresh_families').insert({
-          id: familyId,
-          user_id: publicId,
-          generation,
-          created_at: this.clock.now(),
-          revoked_at: null,
-        });
-        await trx<TokenRow>('refresh_tokens').insert(tokenRow(familyId, grant));
+    const started = this.knex.transaction(async (trx) => {
+      await trx<FamilyRow>('refresh_families').insert({
+        id: familyId,
+        user_id: publicId,
+        generation,
+        created_at: this.clock.now(),
+        revoked_at: null,
       });
-    } catch (error) {
-      // The user was deleted after they were read (a login racing the account's deletion).
-      if (isForeignKeyViolation(error)) throw tokenError('TOKEN_INVALID');
-      throw error;
-    }
+      await trx<TokenRow>('refresh_tokens').insert(tokenRow(familyId, grant));
+    });
+    // The user was deleted after they were read (a login racing the account's deletion).
+    await mappingViolations(started, { foreignKey: () => tokenError('TOKEN_INVALID') });
   }
 
   async rotate({ presented, next, now, graceSeconds }: RefreshRequest): Promise<RefreshOutcome> {

@@ -10,7 +10,7 @@ import {
   type UserRepository,
 } from '../../../domain/index.js';
 import { toBoolean, toDate } from './columns.js';
-import { isUniqueViolation } from './uniqueViolation.js';
+import { mappingViolations } from './constraintViolation.js';
 
 export interface UserRow {
   public_id: string;
@@ -45,12 +45,9 @@ export class KnexUserRepository implements UserRepository {
       registered_on: user.registeredOn,
       token_generation: user.tokenGeneration,
     };
-    try {
-      await this.knex('users').insert(row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken(user.email);
-      throw error;
-    }
+    await mappingViolations(this.knex('users').insert(row), {
+      unique: () => emailTaken(user.email),
+    });
   }
 
   async findByEmail(email: string): Promise<User | null> {

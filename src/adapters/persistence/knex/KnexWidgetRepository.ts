@@ -10,7 +10,7 @@ import {
 } from '../../../domain/index.js';
 import { toDate } from './columns.js';
 import { sliceWalk } from './sliceWalk.js';
-import { isForeignKeyViolation, isUniqueViolation } from './uniqueViolation.js';
+import { mappingViolations } from './constraintViolation.js';
 
 /** A row of the `widgets` table as written. */
 interface WidgetRow {
@@ -57,15 +57,12 @@ export class KnexWidgetRepository implements WidgetRepository {
       created_at: widget.createdAt,
       owner_id: widget.owner.publicId,
     };
-    try {
-      await this.knex<WidgetRow>('widgets').insert(row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw widgetNameTaken(widget.name);
+    await mappingViolations(this.knex<WidgetRow>('widgets').insert(row), {
+      unique: () => widgetNameTaken(widget.name),
       // The owner's account was deleted after the request was authenticated (see
       // KnexUserRepository.remove): the only row the widget's foreign key points at.
-      if (isForeignKeyViolation(error)) throw ownerGone();
-      throw error;
-    }
+      foreignKey: () => ownerGone(),
+    });
   }
 
   async findByName(name: string): Promise<Widget | null> {

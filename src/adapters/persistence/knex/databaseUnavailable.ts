@@ -1,3 +1,5 @@
+import { driverMessage, errorProperty } from './driverErrors.js';
+
 /**
  * Postgres SQLSTATEs meaning "no session to run this in", whatever the query: the connection
  * class (08…), a server shutting down or starting (57P01–57P03), no slot (53300), no such
@@ -33,7 +35,11 @@ const PG_CONNECTION_MESSAGES =
  * out on purpose: its failures (a busy or unreadable file) stay errors of the request.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; depth < 5; current = property(current, 'cause'), depth++) {
+  for (
+    let current = error, depth = 0;
+    depth < 5;
+    current = errorProperty(current, 'cause'), depth++
+  ) {
     if (typeof current !== 'object' || current === null) return false;
     if (unavailable(current)) return true;
   }
@@ -41,22 +47,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 function unavailable(error: object): boolean {
-  const name = property(error, 'name');
+  const name = errorProperty(error, 'name');
   if (name === 'KnexTimeoutError') return true; // no connection from the pool in time
-  const code = property(error, 'code');
+  const code = errorProperty(error, 'code');
   if (typeof code === 'string') {
     if (SOCKET_CODES.has(code) || POSTGRES_CODES.has(code)) return true;
     if (code.length === 5 && code.startsWith(POSTGRES_CONNECTION_CLASS)) return true;
   }
-  const severity = property(error, 'severity');
+  const severity = errorProperty(error, 'severity');
   if (typeof severity === 'string' && SESSION_ENDING_SEVERITIES.has(severity)) return true;
-  const message = property(error, 'message');
-  // Knex prefixes the driver's message with the statement: judge the driver's part only.
-  const reason = typeof message === 'string' ? message.split(' - ').at(-1) : undefined;
+  const reason = driverMessage(error);
   return code === undefined && reason !== undefined && PG_CONNECTION_MESSAGES.test(reason);
-}
-
-function property(error: unknown, key: string): unknown {
-  if (typeof error !== 'object' || error === null || !(key in error)) return undefined;
-  return (error as Record<string, unknown>)[key];
 }

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { normalizeWidgetName, widgetNameProblem } from '../../../../src/domain/index.js';
+import {
+  normalizeWidgetName,
+  widgetNameKey,
+  widgetNameProblem,
+} from '../../../../src/domain/index.js';
 
 const message = (name: string) =>
   `'${name}' contains one or more invalid characters. Widget name must contain only lowercase ` +
@@ -48,5 +52,12 @@ describe('widget name rule', () => {
   it('lower-cases ASCII letters only, so no look-alike reaches an ASCII name', () => {
     expect(normalizeWidgetName('\u212AELVIN')).to.equal('\u212Aelvin');
     expect(normalizeWidgetName('İSTANBUL')).to.equal('İstanbul');
+  });
+
+  it('keys a name a widget could bear by its stored form, and no other name at all', () => {
+    expect(widgetNameKey('My-Widget_2')).to.equal('my-widget_2');
+    expect(widgetNameKey('my widget')).to.equal(null);
+    expect(widgetNameKey('\u212Aelvin')).to.equal(null);
+    expect(widgetNameKey('a'.repeat(101))).to.equal(null);
   });
 });
