@@ -4,6 +4,7 @@ import type { AccessTokenClaims, Clock, TokenService } from '../../domain/index.
 import {
   ACCESS_TOKEN_TYP,
   accessTokenPayload,
+  claimRulesOf,
   claimsFromPayload,
   isAccessTokenTyp,
   type ClaimRules,
@@ -42,11 +43,7 @@ export class Hs256TokenService implements TokenService {
     if (options.secret === '') throw new Error('Hs256TokenService needs a non-empty secret');
     this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
     this.clock = options.clock;
-    this.rules = {
-      issuer: options.issuer,
-      audience: options.audience,
-      toleranceSeconds: options.toleranceSeconds,
-    };
+    this.rules = claimRulesOf(options);
   }
 
   sign(claims: AccessTokenClaims): Promise<string> {

@@ -6,6 +6,7 @@ import type { AccessTokenClaims, Clock, TokenService } from '../../domain/index.
 import {
   ACCESS_TOKEN_TYP,
   accessTokenPayload,
+  claimRulesOf,
   claimsFromPayload,
   type ClaimRules,
 } from './accessTokenPayload.js';
@@ -42,11 +43,7 @@ export class JoseTokenService implements TokenService {
       return key;
     };
     this.clock = options.clock;
-    this.rules = {
-      issuer: options.issuer,
-      audience: options.audience,
-      toleranceSeconds: options.toleranceSeconds,
-    };
+    this.rules = claimRulesOf(options);
   }
 
   sign(claims: AccessTokenClaims): Promise<string> {

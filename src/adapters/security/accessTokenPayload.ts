@@ -16,6 +16,11 @@ export interface ClaimRules {
   readonly toleranceSeconds: number;
 }
 
+/** The claim rules alone, out of a token service's options (which hold keys too). */
+export function claimRulesOf({ issuer, audience, toleranceSeconds }: ClaimRules): ClaimRules {
+  return { issuer, audience, toleranceSeconds };
+}
+
 /** The JWT claims set of an access token. */
 export function accessTokenPayload(
   claims: AccessTokenClaims,
