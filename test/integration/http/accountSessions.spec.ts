@@ -1,5 +1,6 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type Reply, type TestApi } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
@@ -34,10 +35,7 @@ function generationOf(token: string): unknown {
 
 async function expectRevoked(api: TestApi, token: string, what = 'token'): Promise<void> {
   const reply = await api.request('GET', '/api/v1/auth/user', { token });
-  expect([reply.status, reply.json], what).to.deep.equal([
-    401,
-    { status: 'fail', message: REVOKED },
-  ]);
+  expectFail(reply, 401, REVOKED, { what });
   expect(reply.headers.get('www-authenticate'), what).to.equal(REVOKED_CHALLENGE);
 }
 
@@ -78,10 +76,7 @@ describeEachServer('account sessions API', (api) => {
 
       expect((await logIn(api, 'a-new-password')).status).to.equal(200);
       const old = await logIn(api);
-      expect([old.status, old.json]).to.deep.equal([
-        401,
-        { status: 'fail', message: 'email or password does not match' },
-      ]);
+      expectFail(old, 401, 'email or password does not match');
     });
 
     it('refuses every token of the user issued before, in the same second too, and only those', async () => {
@@ -121,14 +116,10 @@ describeEachServer('account sessions API', (api) => {
           token,
           json: { ...CHANGE, new_password },
         });
-        expect([reply.status, reply.json], new_password).to.deep.equal([
-          400,
-          {
-            status: 'fail',
-            message: 'Input payload validation failed',
-            errors: { new_password: PASSWORD_RULE },
-          },
-        ]);
+        expectFail(reply, 400, 'Input payload validation failed', {
+          errors: { new_password: PASSWORD_RULE },
+          what: new_password,
+        });
       }
       await expectAccepted(api, token);
       expect(await storedGeneration(api)).to.equal(0);
@@ -162,10 +153,7 @@ describeEachServer('account sessions API', (api) => {
         token,
         json: { ...CHANGE, current_password: 'password2' },
       });
-      expect([reply.status, reply.json]).to.deep.equal([
-        401,
-        { status: 'fail', message: 'password does not match' },
-      ]);
+      expectFail(reply, 401, 'password does not match');
       expect(reply.headers.get('www-authenticate')).to.equal(null);
       await expectAccepted(api, token);
       expect((await logIn(api)).status).to.equal(200);
@@ -174,10 +162,7 @@ describeEachServer('account sessions API', (api) => {
 
     it('authenticates before it reads the body: no token, a 401 and no field details', async () => {
       const reply = await api.request('POST', '/api/v1/auth/password', { json: {} });
-      expect([reply.status, reply.json]).to.deep.equal([
-        401,
-        { status: 'fail', message: 'Unauthorized' },
-      ]);
+      expectFail(reply, 401, 'Unauthorized');
       expect(reply.headers.get('www-authenticate')).to.equal('Bearer realm="gatehouse"');
     });
 
@@ -190,7 +175,7 @@ describeEachServer('account sessions API', (api) => {
         token,
         json: { current_password: 'a-new-password', new_password: 'a-third-password' },
       });
-      expect([again.status, again.json]).to.deep.equal([401, { status: 'fail', message: REVOKED }]);
+      expectFail(again, 401, REVOKED);
     });
   });
 
@@ -218,16 +203,13 @@ describeEachServer('account sessions API', (api) => {
         200,
       );
       const again = await api.request('POST', '/api/v1/auth/logout-all', { token });
-      expect([again.status, again.json]).to.deep.equal([401, { status: 'fail', message: REVOKED }]);
+      expectFail(again, 401, REVOKED);
       expect(again.headers.get('www-authenticate')).to.equal(REVOKED_CHALLENGE);
     });
 
     it('needs a token', async () => {
       const reply = await api.request('POST', '/api/v1/auth/logout-all');
-      expect([reply.status, reply.json]).to.deep.equal([
-        401,
-        { status: 'fail', message: 'Unauthorized' },
-      ]);
+      expectFail(reply, 401, 'Unauthorized');
     });
   });
 });
@@ -245,10 +227,7 @@ describeEachServer(
       expect((await wrong()).status).to.equal(401);
       expect((await logIn(api, 'wrong-password')).status).to.equal(401);
       const limited = await api.request('POST', '/api/v1/auth/password', { token, json: CHANGE });
-      expect([limited.status, limited.json]).to.deep.equal([
-        429,
-        { status: 'fail', message: 'Too many attempts. Try again later.' },
-      ]);
+      expectFail(limited, 429, 'Too many attempts. Try again later.');
       expect(Number(limited.headers.get('retry-after'))).to.be.within(890, 900);
       expect((await logIn(api)).status).to.equal(429);
     });

@@ -9,6 +9,7 @@ import {
   type Reply,
   type TestApi,
 } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const INVALID_TOKEN = 'Invalid token. Please log in again.';
 const LAST_ADMIN = 'cannot remove the last administrator';
@@ -29,11 +30,6 @@ async function register(api: TestApi, email: string, admin = false): Promise<Acc
   if (admin) await knex('users').where({ email }).update({ admin: true });
   const row: { public_id: string } = await knex('users').where({ email }).first('public_id');
   return { email, token: reply.json.access_token as string, publicId: row.public_id };
-}
-
-function expectFail(reply: Reply, status: number, message: string): void {
-  expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
-  expect(reply.json).to.deep.equal({ status: 'fail', message });
 }
 
 async function usersInDatabase(api: TestApi): Promise<string[]> {

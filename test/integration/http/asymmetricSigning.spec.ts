@@ -11,14 +11,14 @@ import {
   type KeyKind,
 } from '../../support/keyFiles.js';
 import { request, startTestServer, TEST_SECRET, type Reply } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const INVALID = 'Invalid token. Please log in again.';
 const INVALID_CHALLENGE = `Bearer realm="gatehouse", error="invalid_token", error_description="${INVALID}"`;
 const KIND = { EdDSA: 'Ed25519', ES256: 'P-256' } as const satisfies Record<string, KeyKind>;
 
 function expectInvalidToken(reply: Reply): void {
-  expect(reply.status).to.equal(401);
-  expect(reply.json).to.deep.equal({ status: 'fail', message: INVALID });
+  expectFail(reply, 401, INVALID);
   expect(reply.headers.get('www-authenticate')).to.equal(INVALID_CHALLENGE);
 }
 

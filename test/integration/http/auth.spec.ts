@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, TEST_SECRET, type TestApi } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
@@ -88,10 +89,7 @@ describeEachServer('auth API', (api) => {
       const reply = await api.request('POST', '/api/v1/auth/register', {
         json: { email: 'not-an-email', password: 'short' },
       });
-      expect(reply.status).to.equal(400);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: 'Input payload validation failed',
+      expectFail(reply, 400, 'Input payload validation failed', {
         errors: { email: 'not-an-email is not a valid email', password: PASSWORD_RULE },
       });
       expect(await api.db.knex()('users').count({ n: '*' }).first()).to.satisfy(
@@ -140,11 +138,7 @@ describeEachServer('auth API', (api) => {
       const reply = await api.request('POST', '/api/v1/auth/register', {
         json: { email: 'BOB@Example.com', password: 'password1' },
       });
-      expect(reply.status).to.equal(409);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: 'bob@example.com is already registered',
-      });
+      expectFail(reply, 409, 'bob@example.com is already registered');
     });
 
     it('lets exactly one of ten concurrent registrations of one email succeed', async () => {
@@ -199,11 +193,7 @@ describeEachServer('auth API', (api) => {
     for (const [label, body] of refusals) {
       it(`answers 401 with the one message for ${label}`, async () => {
         const reply = await api.request('POST', '/api/v1/auth/login', { json: body });
-        expect(reply.status).to.equal(401);
-        expect(reply.json).to.deep.equal({
-          status: 'fail',
-          message: 'email or password does not match',
-        });
+        expectFail(reply, 401, 'email or password does not match');
       });
     }
 
@@ -258,11 +248,7 @@ describeEachServer('auth API', (api) => {
       expect(reply.json).to.deep.equal({ status: 'success', message: 'successfully logged out' });
 
       const after = await api.request('GET', '/api/v1/auth/user', { token });
-      expect(after.status).to.equal(401);
-      expect(after.json).to.deep.equal({
-        status: 'fail',
-        message: 'Token blacklisted. Please log in again.',
-      });
+      expectFail(after, 401, 'Token blacklisted. Please log in again.');
       expect((await api.request('GET', '/api/v1/auth/user', { token: other })).status).to.equal(
         200,
       );
@@ -292,8 +278,7 @@ describeEachServer('auth API', (api) => {
     for (const [label, headers] of noToken) {
       it(`answers ${label} with 401 Unauthorized and a bare challenge`, async () => {
         const reply = await api.request('GET', '/api/v1/auth/user', { headers });
-        expect(reply.status).to.equal(401);
-        expect(reply.json).to.deep.equal({ status: 'fail', message: 'Unauthorized' });
+        expectFail(reply, 401, 'Unauthorized');
         expect(reply.headers.get('www-authenticate')).to.equal(REALM);
       });
     }
@@ -348,8 +333,7 @@ describeEachServer('auth API', (api) => {
         await register(api);
         const token = await make(await publicIdOf(api, 'alice@example.com'));
         const reply = await api.request('GET', '/api/v1/auth/user', { token });
-        expect(reply.status).to.equal(401);
-        expect(reply.json).to.deep.equal({ status: 'fail', message: INVALID });
+        expectFail(reply, 401, INVALID);
         expect(reply.headers.get('www-authenticate')).to.equal(challenge('invalid_token', INVALID));
       });
     }
@@ -427,8 +411,7 @@ describeEachServer('auth API', (api) => {
         headers: { 'Content-Type': 'application/json' },
         body: '{"email": ',
       });
-      expect(reply.status).to.equal(400);
-      expect(reply.json).to.deep.equal({ status: 'fail', message: 'Malformed JSON body' });
+      expectFail(reply, 400, 'Malformed JSON body');
     });
 
     it('ignores JSON __proto__ and constructor keys, like any unknown field, touching no prototype', async () => {
@@ -450,10 +433,7 @@ describeEachServer('auth API', (api) => {
           headers: { 'Content-Type': 'application/json' },
           body,
         });
-        expect(reply.status).to.equal(400);
-        expect(reply.json).to.deep.equal({
-          status: 'fail',
-          message: 'Input payload validation failed',
+        expectFail(reply, 400, 'Input payload validation failed', {
           errors: { body: 'The request body must be an object' },
         });
       });
@@ -469,11 +449,7 @@ describeEachServer('auth API', (api) => {
         headers: { 'Content-Type': 'application/json' },
         body: new Uint8Array(bytes),
       });
-      expect(reply.status).to.equal(400);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: 'Request body is not valid UTF-8',
-      });
+      expectFail(reply, 400, 'Request body is not valid UTF-8');
       expect(await api.db.knex()('users')).to.have.length(0);
     });
 

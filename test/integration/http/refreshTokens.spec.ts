@@ -14,6 +14,7 @@ import {
   type Reply,
   type RequestOptions,
 } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const INVALID = 'Invalid token. Please log in again.';
@@ -144,10 +145,7 @@ describeEachDatabase('refresh tokens over HTTP', (db) => {
 
   async function expectRefreshRefused(server: Server, refreshToken: unknown, what = 'refresh') {
     const reply = await refresh(server, refreshToken);
-    expect([reply.status, reply.json], what).to.deep.equal([
-      401,
-      { status: 'fail', message: INVALID },
-    ]);
+    expectFail(reply, 401, INVALID, { what });
     expect(reply.headers.get('www-authenticate'), what).to.equal(challenge(INVALID));
   }
 
@@ -158,7 +156,7 @@ describeEachDatabase('refresh tokens over HTTP', (db) => {
 
   async function expectAccessRefused(server: Server, access: string, message: string, what = '') {
     const reply = await server.request('GET', '/api/v1/auth/user', { token: access });
-    expect([reply.status, reply.json], what).to.deep.equal([401, { status: 'fail', message }]);
+    expectFail(reply, 401, message, { what });
     expect(reply.headers.get('www-authenticate'), what).to.equal(challenge(message));
   }
 
@@ -224,10 +222,7 @@ describeEachDatabase('refresh tokens over HTTP', (db) => {
 
     it('has no /api/v1/auth/refresh route: 404, as any unknown path', async () => {
       const reply = await refresh(off, 'x'.repeat(43));
-      expect([reply.status, reply.json]).to.deep.equal([
-        404,
-        { status: 'fail', message: HTTP_MESSAGES.notFound },
-      ]);
+      expectFail(reply, 404, HTTP_MESSAGES.notFound);
     });
   });
 

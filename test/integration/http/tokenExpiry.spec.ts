@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '../../support/chai.js';
 import { describeEachServer } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const EXPIRED = 'Access token expired. Please log in again.';
 const TTL_SECONDS = 5;
@@ -30,8 +31,7 @@ describeEachServer(
       // The first moment of the exp second (plus a little for the request to be sent).
       await sleep(Math.max(0, exp * 1000 - Date.now()) + 20);
       const expired = await api.request('GET', '/api/v1/auth/user', { token });
-      expect(expired.status).to.equal(401);
-      expect(expired.json).to.deep.equal({ status: 'fail', message: EXPIRED });
+      expectFail(expired, 401, EXPIRED);
       expect(expired.headers.get('www-authenticate')).to.equal(
         `Bearer realm="gatehouse", error="invalid_token", error_description="${EXPIRED}"`,
       );

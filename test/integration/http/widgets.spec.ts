@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const NAME_RULE =
   'contains one or more invalid characters. Widget name must contain only lowercase letters, numbers, hyphen and underscore characters.';
@@ -143,11 +144,7 @@ describeEachServer('widgets API', (api) => {
     it('answers 409 for a taken name in any case', async () => {
       await create('taken');
       const reply = await create('TAKEN');
-      expect(reply.status).to.equal(409);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: 'Widget name: taken already exists, must be unique.',
-      });
+      expectFail(reply, 409, 'Widget name: taken already exists, must be unique.');
     });
 
     it('lets exactly one of ten concurrent creations of one name succeed', async () => {
@@ -162,8 +159,7 @@ describeEachServer('widgets API', (api) => {
         token: user,
         json: { name: 1 },
       });
-      expect(reply.status).to.equal(403);
-      expect(reply.json).to.deep.equal({ status: 'fail', message: 'You are not an administrator' });
+      expectFail(reply, 403, 'You are not an administrator');
       expect(reply.headers.get('www-authenticate')).to.equal(
         'Bearer realm="gatehouse", error="insufficient_scope", error_description="You are not an administrator"',
       );
@@ -171,8 +167,7 @@ describeEachServer('widgets API', (api) => {
 
     it('answers an unauthenticated caller with 401 before looking at an invalid body', async () => {
       const reply = await api.request('POST', '/api/v1/widgets', { json: { name: 1 } });
-      expect(reply.status).to.equal(401);
-      expect(reply.json).to.deep.equal({ status: 'fail', message: 'Unauthorized' });
+      expectFail(reply, 401, 'Unauthorized');
     });
 
     it('takes admin rights away at once when the database says so', async () => {
@@ -234,11 +229,7 @@ describeEachServer('widgets API', (api) => {
 
     it('answers 404 naming the widget', async () => {
       const reply = await api.request('GET', '/api/v1/widgets/missing', { token: user });
-      expect(reply.status).to.equal(404);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: 'missing not found in database.',
-      });
+      expectFail(reply, 404, 'missing not found in database.');
     });
 
     it('needs a token', async () => {
@@ -411,12 +402,7 @@ describeEachServer('widgets API', (api) => {
     for (const [query, errors] of badQueries) {
       it(`answers ?${query} with 400 naming the parameter`, async () => {
         const reply = await api.request('GET', `/api/v1/widgets?${query}`, { token: user });
-        expect(reply.status).to.equal(400);
-        expect(reply.json).to.deep.equal({
-          status: 'fail',
-          message: 'Input payload validation failed',
-          errors,
-        });
+        expectFail(reply, 400, 'Input payload validation failed', { errors });
       });
     }
 

@@ -2,6 +2,7 @@ import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { describeEachDatabase } from '../../support/databases.js';
 import { request, startTestServer, type RequestOptions } from '../../support/server.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const TOO_MANY = { status: 'fail', message: 'Too many attempts. Try again later.' };
 const REVOKED = 'Token blacklisted. Please log in again.';
@@ -52,10 +53,7 @@ describeEachDatabase('two instances on one database', (db) => {
       ['POST', '/api/v1/auth/logout'],
     ] as const) {
       const refused = await on(1, method, path, { token });
-      expect([refused.status, refused.json], `${method} ${path}`).to.deep.equal([
-        401,
-        { status: 'fail', message: REVOKED },
-      ]);
+      expectFail(refused, 401, REVOKED, { what: `${method} ${path}` });
       expect(refused.headers.get('www-authenticate')).to.equal(
         `Bearer realm="gatehouse", error="invalid_token", error_description="${REVOKED}"`,
       );
@@ -74,15 +72,12 @@ describeEachDatabase('two instances on one database', (db) => {
     expect(changed.status).to.equal(200);
     const fresh = changed.json.access_token as string;
     const refused = await on(1, 'GET', '/api/v1/auth/user', { token: before });
-    expect([refused.status, refused.json]).to.deep.equal([
-      401,
-      { status: 'fail', message: REVOKED },
-    ]);
+    expectFail(refused, 401, REVOKED);
     expect((await on(1, 'GET', '/api/v1/auth/user', { token: fresh })).status).to.equal(200);
 
     expect((await on(1, 'POST', '/api/v1/auth/logout-all', { token: fresh })).status).to.equal(200);
     const after = await on(0, 'GET', '/api/v1/auth/user', { token: fresh });
-    expect([after.status, after.json]).to.deep.equal([401, { status: 'fail', message: REVOKED }]);
+    expectFail(after, 401, REVOKED);
   });
 
   it('failed logins for one account, split across the instances, reach the limit together', async function () {

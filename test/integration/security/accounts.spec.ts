@@ -1,6 +1,7 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
 import { BAD_CREDENTIALS, countRows, PASSWORD_RULE, VALIDATION } from './attacks.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const register = (api: TestApi, email: string, password: string) =>
   api.request('POST', '/api/v1/auth/register', { json: { email, password } });
@@ -23,12 +24,7 @@ describeEachServer('attack battery: passwords and emails', (api) => {
 
     it('refuses a 73-byte password at register, storing nothing', async () => {
       const reply = await register(api, 'over@example.com', `${ascii72}!`);
-      expect(reply.status).to.equal(400);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: VALIDATION,
-        errors: { password: PASSWORD_RULE },
-      });
+      expectFail(reply, 400, VALIDATION, { errors: { password: PASSWORD_RULE } });
       expect(await countRows(api, 'users')).to.equal(0);
     });
 
@@ -112,11 +108,7 @@ describeEachServer('attack battery: passwords and emails', (api) => {
       expect((await register(api, 'MiXeD@Example.COM', 'password1')).status).to.equal(201);
       for (const variant of ['mixed@example.com', 'MIXED@EXAMPLE.COM', ' Mixed@example.Com ']) {
         const again = await register(api, variant, 'password2');
-        expect(again.status).to.equal(409);
-        expect(again.json).to.deep.equal({
-          status: 'fail',
-          message: 'mixed@example.com is already registered',
-        });
+        expectFail(again, 409, 'mixed@example.com is already registered');
         expect((await logIn(api, variant, 'password1')).status, variant).to.equal(200);
       }
       expect(await countRows(api, 'users')).to.equal(1);

@@ -1,6 +1,7 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type Reply } from '../../support/server.js';
 import { countRows, futureDate, registerAccount, VALIDATION } from './attacks.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const MALFORMED = { status: 'fail', message: 'Malformed JSON body' };
 const TOO_LARGE = {
@@ -139,10 +140,7 @@ describeEachServer('attack battery: request bodies', (api) => {
         `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
         'application/json',
       );
-      expect(reply.status).to.equal(400);
-      expect(reply.json).to.deep.equal({
-        status: 'fail',
-        message: VALIDATION,
+      expectFail(reply, 400, VALIDATION, {
         errors: { body: 'The request body must be an object' },
       });
     });
@@ -280,8 +278,7 @@ describeEachServer('attack battery: request bodies', (api) => {
     for (const [label, sender, type, body, errors] of cases) {
       it(`answers ${label} with 400 naming each field`, async () => {
         const reply = await sender(body, type);
-        expect(reply.status).to.equal(400);
-        expect(reply.json).to.deep.equal({ status: 'fail', message: VALIDATION, errors });
+        expectFail(reply, 400, VALIDATION, { errors });
       });
     }
   });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
 import { BAD_CREDENTIALS, registerAccount } from './attacks.js';
+import { expectFail } from '../../support/expectFail.js';
 
 const SAMPLES = 20;
 
@@ -20,8 +21,7 @@ async function timedFailure(api: TestApi, email: string): Promise<number> {
     json: { email, password: 'not-the-password' },
   });
   const elapsed = performance.now() - started;
-  expect(reply.status).to.equal(401);
-  expect(reply.json).to.deep.equal({ status: 'fail', message: BAD_CREDENTIALS });
+  expectFail(reply, 401, BAD_CREDENTIALS);
   return elapsed;
 }
 

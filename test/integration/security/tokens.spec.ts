@@ -30,6 +30,7 @@ import {
   signWith,
   type Account,
 } from './attacks.js';
+import { expectFail } from '../../support/expectFail.js';
 
 /** A widget creation: the most a forged admin token could do, so nothing may be stored. */
 const createWidget = (api: TestApi, authorization: string) =>
@@ -117,8 +118,7 @@ describeEachServer('attack battery: forged and confused tokens (HS256)', (api) =
   it('takes admin rights from the database: a well-signed admin: true for a non-admin gets 403', async () => {
     const token = await signWith(claimsFor(alice.publicId, { admin: true }), { alg: 'HS256' });
     const reply = await createWidget(api, `Bearer ${token}`);
-    expect(reply.status).to.equal(403);
-    expect(reply.json).to.deep.equal({ status: 'fail', message: NOT_ADMIN });
+    expectFail(reply, 403, NOT_ADMIN);
     expect(reply.headers.get('www-authenticate')).to.equal(
       challenge('insufficient_scope', NOT_ADMIN),
     );
