@@ -31,7 +31,7 @@ export interface BenchResults {
     /** Cores × the mean one-core rate: what the cores would give if they added up. */
     coresTimesOne: number;
   };
-  storm: { logins: LoadResult; live: LoadResult; user: LoadResult };
+  storm: Storm;
   throughput: { bare: LoadResult; user: LoadResult };
   widgets: {
     count: number;
@@ -55,7 +55,7 @@ export interface BenchResults {
     workers: number;
     /** Spawn to /health/ready 200 and every worker listening. */
     readyMs: number;
-    storm: { logins: LoadResult; live: LoadResult; user: LoadResult };
+    storm: Storm;
     throughput: { bare: LoadResult; user: LoadResult };
     /** Bytes; sums over the primary and every worker, and each (the primary first). */
     memory: {
@@ -66,6 +66,31 @@ export interface BenchResults {
       byPhase: Record<string, number>;
     };
   } | null;
+}
+
+/** One storm round: logins and the paced probes, between two timings of the limit. */
+export interface StormRound {
+  /** bcrypt on all cores at once: the mean of the timings just before and just after. */
+  limit: number;
+  ratio: number;
+  logins: LoadResult;
+  live: LoadResult;
+  user: LoadResult;
+}
+
+/**
+ * Storm rounds and their medians: this VM's all-cores rate drifts by several per cent within
+ * minutes, so each round is held to the limit timed around it, and a target to the median round.
+ */
+export interface Storm {
+  rounds: StormRound[];
+  ratio: number;
+  liveP99Ms: number;
+  userP99Ms: number;
+  /** The round of the median ratio, for the scenario table. */
+  logins: LoadResult;
+  live: LoadResult;
+  user: LoadResult;
 }
 
 interface Target {
@@ -84,6 +109,11 @@ interface Measured {
   throughput: BenchResults['throughput'];
 }
 
+/** Each round's figure, in the order they ran: `0.94, 0.96, 0.95`. */
+function roundFigures(storm: Storm, figure: (round: StormRound) => string): string {
+  return storm.rounds.map(figure).join(', ');
+}
+
 function perConfiguration(r: BenchResults): Measured[] {
   return [r, ...(r.cluster === null ? [] : [r.cluster])];
 }
@@ -100,28 +130,25 @@ function targets(r: BenchResults): Target[] {
     {
       figure: 'logins/s during the storm ÷ bcrypt on all cores at once',
       target: '≥ 0.95',
-      cells: each((m) => {
-        const ratio = m.storm.logins.okPerSecond / r.bcrypt.allCores;
-        return {
-          measured: `${fixed(ratio)} (${fixed(m.storm.logins.okPerSecond, 1)} of ${fixed(r.bcrypt.allCores, 1)}/s)`,
-          met: ratio >= 0.95,
-        };
-      }),
+      cells: each((m) => ({
+        measured: `${fixed(m.storm.ratio)} (median of ${roundFigures(m.storm, (s) => fixed(s.ratio))})`,
+        met: m.storm.ratio >= 0.95,
+      })),
     },
     {
       figure: '`GET /health/live` p99 during the storm',
       target: '≤ 10 ms',
       cells: each((m) => ({
-        measured: `${fixed(m.storm.live.p99Ms, 1)} ms`,
-        met: m.storm.live.p99Ms <= 10,
+        measured: `${fixed(m.storm.liveP99Ms, 1)} ms (median of ${roundFigures(m.storm, (s) => fixed(s.live.p99Ms, 1))})`,
+        met: m.storm.liveP99Ms <= 10,
       })),
     },
     {
       figure: '`GET /auth/user` p99 during the storm',
       target: '≤ 25 ms',
       cells: each((m) => ({
-        measured: `${fixed(m.storm.user.p99Ms, 1)} ms`,
-        met: m.storm.user.p99Ms <= 25,
+        measured: `${fixed(m.storm.userP99Ms, 1)} ms (median of ${roundFigures(m.storm, (s) => fixed(s.user.p99Ms, 1))})`,
+        met: m.storm.userP99Ms <= 25,
       })),
     },
     {
@@ -298,8 +325,16 @@ export async function report(r: BenchResults, outDir: string, updateDoc: boolean
       scenarioRows(r),
     ),
     '',
-    `bcrypt: ${fixed(r.bcrypt.allCores)} verifications/s with all ${m.cpus} cores at once (the ` +
-      `limit: the mean of ${fixed(r.bcrypt.allCoresBefore)} before the storm and ` +
+    `Storm rounds (logins/s of the limit timed around each): ${perConfiguration(r)
+      .map(
+        (c, i) =>
+          `${columns[i]}: ${c.storm.rounds
+            .map((s) => `${fixed(s.logins.okPerSecond, 1)} of ${fixed(s.limit, 1)}`)
+            .join(', ')}`,
+      )
+      .join('; ')}. ` +
+      `bcrypt: ${fixed(r.bcrypt.allCores)} verifications/s with all ${m.cpus} cores at once (the ` +
+      `mean of ${fixed(r.bcrypt.allCoresBefore)} before the storms and ` +
       `${fixed(r.bcrypt.allCoresAfter)} after); one core ${fixed(r.bcrypt.perCoreBefore)} (before) / ${fixed(r.bcrypt.perCoreAfter)} ` +
       `(after), × ${m.cpus} = ${fixed(r.bcrypt.coresTimesOne)}/s. Memory, 1 worker: ` +
       `${mb(r.memory.idleFreshRss)} idle after start, ` +
