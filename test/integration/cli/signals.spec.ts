@@ -330,10 +330,12 @@ describe('documented starts stop gracefully on the signal sent to the process st
       .logs()
       .filter((entry) => entry.msg === 'shutting down' || entry.msg === 'already shutting down')
       .map((entry) => [entry.msg, entry.signal]);
-    expect(signals).to.deep.equal([
-      ['shutting down', 'SIGINT'],
-      ['already shutting down', 'SIGINT'],
-    ]);
+    // npm's copy comes a moment after the terminal's; the kernel merges the two only if the
+    // first is still pending when the second arrives, so there may be one line or two.
+    expect(signals[0]).to.deep.equal(['shutting down', 'SIGINT']);
+    expect(signals.slice(1)).to.deep.equal(
+      signals.length > 1 ? [['already shutting down', 'SIGINT']] : [],
+    );
   });
 
   describe('from dist/', function () {
@@ -350,44 +352,53 @@ describe('documented starts stop gracefully on the signal sent to the process st
       );
     });
 
-    it('npm run serve -- --workers 2: SIGTERM to npm reaches the primary, each worker finishes its request in flight, all exit 0', async function () {
-      const databaseUrl = sqliteUrl();
-      const server = await start(['npm', 'run', 'serve', '--', '--workers', '2'], databaseUrl);
-      const workers = server
-        .logs()
-        .filter((entry) => entry.msg.startsWith('worker listening on'))
-        .map((entry) => entry.pid);
-      expect(new Set(workers).size, server.output()).to.equal(2);
-      // One registration held on each worker: connections are dealt out round-robin.
-      const held = ['first@example.com', 'second@example.com'].map((email) =>
-        holdRequest(server.url, '/api/v1/auth/register', { email, password: 'password1' }),
-      );
-      open.push(...held);
-      for (const request of held) await request.accepted;
+    for (const { how, signal, group } of [
+      { how: 'SIGTERM to npm', signal: 'SIGTERM', group: false },
+      {
+        how: 'Ctrl-C (SIGINT to the process group, again from npm)',
+        signal: 'SIGINT',
+        group: true,
+      },
+    ] as const) {
+      it(`npm run serve -- --workers 2: ${how} reaches the primary, each worker finishes its request in flight, all exit 0`, async function () {
+        const databaseUrl = sqliteUrl();
+        const server = await start(['npm', 'run', 'serve', '--', '--workers', '2'], databaseUrl);
+        const workers = server
+          .logs()
+          .filter((entry) => entry.msg.startsWith('worker listening on'))
+          .map((entry) => entry.pid);
+        expect(new Set(workers).size, server.output()).to.equal(2);
+        // One registration held on each worker: connections are dealt out round-robin.
+        const held = ['first@example.com', 'second@example.com'].map((email) =>
+          holdRequest(server.url, '/api/v1/auth/register', { email, password: 'password1' }),
+        );
+        open.push(...held);
+        for (const request of held) await request.accepted;
 
-      process.kill(server.pid, 'SIGTERM');
-      await server.waitForLog(
-        'that both workers are shutting down',
-        (entries) =>
-          entries.filter((entry) => entry.msg === 'shutting down' && entry.worker !== undefined)
-            .length === 2,
-      );
-      expect(await portClosed(server.url), 'a new connection').to.equal('ECONNREFUSED');
+        process.kill(group ? -server.pid : server.pid, signal);
+        await server.waitForLog(
+          'that both workers are shutting down',
+          (entries) =>
+            entries.filter((entry) => entry.msg === 'shutting down' && entry.worker !== undefined)
+              .length === 2,
+        );
+        expect(await portClosed(server.url), 'a new connection').to.equal('ECONNREFUSED');
 
-      const replies = await Promise.all(held.map((request) => request.send()));
-      expect(replies.map((reply) => reply.status)).to.deep.equal([201, 201]);
-      expect(await server.exit, server.output()).to.deep.equal([0, null]);
-      expect(await groupGone(server.pid), 'processes left running').to.deep.equal([]);
+        const replies = await Promise.all(held.map((request) => request.send()));
+        expect(replies.map((reply) => reply.status)).to.deep.equal([201, 201]);
+        expect(await server.exit, server.output()).to.deep.equal([0, null]);
+        expect(await groupGone(server.pid), 'processes left running').to.deep.equal([]);
 
-      const served = server
-        .logs()
-        .filter((entry) => entry.msg === 'request' && entry.path === '/api/v1/auth/register')
-        .map((entry) => entry.pid);
-      expect(new Set(served), 'each worker served one').to.deep.equal(new Set(workers));
-      expect(await emailsIn(databaseUrl)).to.deep.equal([
-        'first@example.com',
-        'second@example.com',
-      ]);
-    });
+        const served = server
+          .logs()
+          .filter((entry) => entry.msg === 'request' && entry.path === '/api/v1/auth/register')
+          .map((entry) => entry.pid);
+        expect(new Set(served), 'each worker served one').to.deep.equal(new Set(workers));
+        expect(await emailsIn(databaseUrl)).to.deep.equal([
+          'first@example.com',
+          'second@example.com',
+        ]);
+      });
+    }
   });
 });
