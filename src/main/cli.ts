@@ -174,7 +174,13 @@ async function serve(config: Config): Promise<void> {
   if (running.metricsUrl !== null) {
     logger.info({ url: `${running.metricsUrl}/metrics` }, 'Prometheus metrics served');
   }
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) {
+      logger.info({ signal }, 'already shutting down');
+      return;
+    }
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     running.close().then(
       () => process.exit(0),
@@ -184,8 +190,11 @@ async function serve(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Handled every time, not once: a terminal's Ctrl-C reaches the whole process group and npm
+  // passes it on as well, so the same signal often arrives twice. With `once`, the second would
+  // find no listener and kill the process mid-drain (the shutdown is bounded by its own grace).
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 function workersOption(value: string): number {

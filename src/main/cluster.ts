@@ -97,8 +97,10 @@ export function runCluster(options: ClusterOptions): Promise<number> {
       return listening;
     };
 
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    // Every time, not once (a second signal would otherwise kill the primary before its
+    // workers have drained): a terminal's Ctrl-C arrives from the terminal and again from npm.
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
 
     void (async () => {
       try {

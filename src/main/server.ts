@@ -132,6 +132,10 @@ export async function startServer(
     throw error;
   }
   const redis = config.rateLimitStore === 'redis' ? await connectRedis(container, logger) : null;
+  // Set the moment close() is called (SIGTERM/SIGINT): from then on readiness fails, so a load
+  // balancer stops sending requests while those in flight finish, and responses close their
+  // connection.
+  let shuttingDown = false;
 
   const app = buildKoaApp(
     {
@@ -173,7 +177,12 @@ export async function startServer(
             () => false,
           ),
         ]);
-        return { database, ...(cache === undefined ? {} : { redis: cache }) };
+        return {
+          database,
+          ...(cache === undefined ? {} : { redis: cache }),
+          // Read after the checks: a probe already waiting on them when the signal came fails too.
+          ...(shuttingDown ? { server: false } : {}),
+        };
       },
       unavailableDependency: (error) => {
         if (isDatabaseUnavailable(error)) return 'database';
@@ -200,7 +209,6 @@ export async function startServer(
   server.on('clientError', answerClientError);
   // Keep-alive would let a client hold the process open after shutdown begins: responses still
   // being prepared then, and any that start afterwards, close their connection once sent.
-  let shuttingDown = false;
   const inFlight = new Set<ServerResponse>();
   server.on('request', (_request, response: ServerResponse) => {
     if (shuttingDown) response.setHeader('Connection', 'close');

@@ -1,7 +1,10 @@
 import type { Router } from '@koa/router';
 import type { GatehouseState } from './context.js';
 
-/** Whether each dependency answers, by name (`database`, `redis`); a rejection counts as down. */
+/**
+ * Whether each dependency answers, by name (`database`, `redis`); a rejection counts as down.
+ * `server: false` while the process shuts down: not ready, whatever the dependencies say.
+ */
 export type Readiness = () => Promise<Record<string, boolean>>;
 
 /**

@@ -213,10 +213,12 @@ const notReadySchema = record({
     type: 'object',
     description:
       'Each dependency: `database` always, `redis` with RATE_LIMIT_STORE=redis; `down` when it ' +
-      'does not answer',
+      'does not answer. `server` (`down`) only while the process shuts down (SIGTERM/SIGINT): ' +
+      'its requests in flight finish, it takes no new ones',
     properties: {
       database: { type: 'string', enum: ['up', 'down'] },
       redis: { type: 'string', enum: ['up', 'down'] },
+      server: { type: 'string', const: 'down' },
     },
     required: ['database'],
     additionalProperties: false,
@@ -846,7 +848,7 @@ function aroundOperations(publishesJwks: boolean): OpenApiDocument['paths'] {
         responses: {
           '200': jsonResponse('Ready', ref('Health')),
           '503': jsonResponse(
-            'A dependency does not answer: `checks` says which',
+            'A dependency does not answer, or the process is shutting down: `checks` says which',
             ref('NotReady'),
             {
               example: {
