@@ -11,6 +11,7 @@ import type { AsymmetricAlg } from '../adapters/security/signingKeys.js';
 import { DomainError } from '../domain/index.js';
 import { runCluster } from './cluster.js';
 import { addDatabaseCommands } from './databaseCommands.js';
+import { keyDirectory } from './keyDirectory.js';
 import { createLogger, localUrl, startServer } from './server.js';
 
 /**
@@ -141,10 +142,13 @@ program
   .command('keys')
   .description('manage the key pairs that sign tokens with JWT_ALG=EdDSA or ES256')
   .command('generate')
-  .description('write a new private key file (mode 0600) into the current directory')
+  .description(
+    'write a new private key file (mode 0600) into --out, by default the current directory',
+  )
   .requiredOption('--alg <alg>', 'EdDSA | ES256', keyAlg)
-  .action(async (options: { alg: AsymmetricAlg }) => {
-    console.log(await generateKeyFile(options.alg, process.cwd()));
+  .option('--out <dir>', 'the directory to write it into; needed inside a git work tree')
+  .action(async (options: { alg: AsymmetricAlg; out?: string }) => {
+    console.log(await generateKeyFile(options.alg, keyDirectory(options.out, process.cwd())));
   });
 
 program.exitOverride();
