@@ -117,6 +117,22 @@ export default tseslint.config(
   },
   ...adapterBoundaries,
   {
+    // The environment is read in one place, the configuration, where each value is checked once.
+    // memory.ts runs before there is a configuration (it says why it reads NODE_OPTIONS).
+    files: ['src/**/*.ts'],
+    ignores: ['src/adapters/config/**', 'src/main/memory.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in src/adapters/config and take it from Config.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',

@@ -19,6 +19,11 @@
  * An operator who chose a size (`--max-semi-space-size`, `--semi-space-growth-factor`,
  * `--heap-growing-percent`, on the command line or in NODE_OPTIONS) keeps it: that cap is then
  * not applied.
+ *
+ * The one read of the environment outside the configuration (src/adapters/config), on purpose:
+ * this runs before any other module is evaluated, so before there is a configuration to ask,
+ * and NODE_OPTIONS is Node's own variable, which Node takes from the real environment only (a
+ * `.env` line, which the configuration would also read, never reaches it).
  */
 import { setFlagsFromString } from 'node:v8';
 

@@ -115,7 +115,7 @@ export async function startServer(
   config: Config,
   logger = createLogger(config),
 ): Promise<RunningServer> {
-  const metrics = config.metricsPort === null ? null : new PrometheusMetrics(LOGIN_OUTCOMES);
+  const metrics = config.http.metricsPort === null ? null : new PrometheusMetrics(LOGIN_OUTCOMES);
   const container = buildContainer(config, logger, logger, metrics);
   // Read the signing keys first: a bad key file stops the start before the database is touched.
   const publicJwks = container.get(TOKENS.PublicJwks);
@@ -131,7 +131,7 @@ export async function startServer(
     await knex.destroy();
     throw error;
   }
-  const redis = config.rateLimitStore === 'redis' ? await connectRedis(container, logger) : null;
+  const redis = config.limits.store.kind === 'redis' ? await connectRedis(container, logger) : null;
   // Set the moment close() is called (SIGTERM/SIGINT): from then on readiness fails, so a load
   // balancer stops sending requests while those in flight finish, and responses close their
   // connection.
@@ -147,7 +147,7 @@ export async function startServer(
       getCurrentUser: container.get(TOKENS.GetCurrentUser),
       authenticate: container.get(TOKENS.AuthenticateRequest),
       authRequestLimiter: container.get(TOKENS.AuthRequestLimiter),
-      refreshSession: config.refresh ? container.get(TOKENS.RefreshSession) : null,
+      refreshSession: config.tokens.refresh ? container.get(TOKENS.RefreshSession) : null,
       createWidget: container.get(TOKENS.CreateWidget),
       getWidget: container.get(TOKENS.GetWidget),
       listWidgets: container.get(TOKENS.ListWidgets),
@@ -162,9 +162,9 @@ export async function startServer(
     },
     {
       logger,
-      authRealm: config.authRealm,
-      corsOrigins: config.corsOrigins,
-      trustProxy: config.trustProxy,
+      authRealm: config.http.authRealm,
+      corsOrigins: config.http.corsOrigins,
+      trustProxy: config.http.trustProxy,
       publicJwks,
       readiness: async () => {
         const [database, cache] = await Promise.all([
@@ -198,9 +198,9 @@ export async function startServer(
       // Headers within HEADERS_TIMEOUT_MS and the whole request, body included, within
       // REQUEST_TIMEOUT_MS, or a JSON 408 and the connection closes (answerClientError). Node
       // checks both on a timer, so it must tick well within the shorter one.
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      connectionsCheckingInterval: checkingInterval(config.headersTimeoutMs),
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(config.http.headersTimeoutMs),
     },
     app.callback(),
   );
@@ -215,22 +215,22 @@ export async function startServer(
     inFlight.add(response);
     response.once('close', () => inFlight.delete(response));
   });
-  server.listen(config.port, config.host);
+  server.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   // A worker of several does not listen for scrapes: the primary answers them with the sum over
   // its workers, so a scrape never lands on one worker at random.
   if (metrics !== null && cluster.isWorker) shareWithPrimary(metrics.registry);
   const scrapes =
-    metrics === null || config.metricsPort === null || cluster.isWorker
+    metrics === null || config.http.metricsPort === null || cluster.isWorker
       ? null
-      : await listenForScrapes(metrics.registry, config.host, config.metricsPort).catch(
+      : await listenForScrapes(metrics.registry, config.http.host, config.http.metricsPort).catch(
           async (error: unknown) => {
             server.close();
             await Promise.all([knex.destroy(), redis?.close()]);
             throw error;
           },
         );
-  const url = localUrl(config.host, (server.address() as AddressInfo).port);
+  const url = localUrl(config.http.host, (server.address() as AddressInfo).port);
 
   const purgeRevoked = container.get(TOKENS.PurgeRevokedTokens);
   const limiters = [TOKENS.LoginFailureLimiter, TOKENS.AuthRequestLimiter].map((id) =>

@@ -30,77 +30,63 @@ function expectConfigError(env: NodeJS.ProcessEnv, pattern: RegExp, secret?: str
 describe('loadConfig', () => {
   describe('defaults', () => {
     it('development by default', () => {
-      const { jwtSecret, ...config } = load({});
-      expect(jwtSecret).to.match(/^[A-Za-z0-9_-]{43}$/);
+      const { signing, ...config } = load({});
+      expect(signing.alg === 'HS256' && signing.secret).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(signing).to.include({ alg: 'HS256', generatedSecret: true });
       expect(config).to.deep.equal({
         env: 'development',
-        host: '127.0.0.1',
-        port: 3000,
-        metricsPort: null,
-        databaseUrl: 'sqlite:./var/gatehouse.sqlite',
-        generatedSecret: true,
-        tokenTtlSeconds: 900,
-        bcryptCost: 10,
-        authRealm: 'gatehouse',
-        jwtIssuer: 'gatehouse',
-        jwtAudience: 'gatehouse',
-        corsOrigins: [],
         logLevel: 'info',
-        trustProxy: false,
-        loginMaxFailures: 10,
-        authMaxRequests: 300,
-        passwordHasher: 'bcrypt',
-        argon2: {},
-        jwtAlg: 'HS256',
-        jwtPrivateKeyFile: null,
-        jwtPreviousKeysFile: null,
-        workers: 1,
-        headersTimeoutMs: 10_000,
-        requestTimeoutMs: 30_000,
-        rateLimitStore: 'database',
-        redisUrl: 'redis://127.0.0.1:6379',
-        redisKeyPrefix: 'gatehouse:',
-        refresh: null,
+        runtime: { workers: 1, threadpoolSize: 4 },
+        http: {
+          host: '127.0.0.1',
+          port: 3000,
+          metricsPort: null,
+          authRealm: 'gatehouse',
+          corsOrigins: [],
+          trustProxy: false,
+          headersTimeoutMs: 10_000,
+          requestTimeoutMs: 30_000,
+        },
+        database: { url: 'sqlite:./var/gatehouse.sqlite' },
+        tokens: { ttlSeconds: 900, issuer: 'gatehouse', audience: 'gatehouse', refresh: null },
+        passwords: { hasher: 'bcrypt', cost: 10 },
+        limits: { loginMaxFailures: 10, authMaxRequests: 300, store: { kind: 'database' } },
       });
     });
 
     it('test', () => {
       const config = load({ NODE_ENV: 'test' });
-      expect(config).to.include({
-        env: 'test',
-        host: '127.0.0.1',
-        databaseUrl: 'sqlite:./var/gatehouse-test.sqlite',
-        generatedSecret: true,
-        tokenTtlSeconds: 900,
-        bcryptCost: 4,
-        logLevel: 'silent',
-      });
+      expect(config).to.include({ env: 'test', logLevel: 'silent' });
+      expect(config.http.host).to.equal('127.0.0.1');
+      expect(config.database.url).to.equal('sqlite:./var/gatehouse-test.sqlite');
+      expect(config.signing).to.include({ alg: 'HS256', generatedSecret: true });
+      expect(config.tokens.ttlSeconds).to.equal(900);
+      expect(config.passwords).to.deep.equal({ hasher: 'bcrypt', cost: 4 });
     });
 
     it('production', () => {
-      expect(production()).to.include({
-        env: 'production',
-        host: '0.0.0.0',
-        port: 3000,
-        databaseUrl: 'sqlite:./var/gatehouse.sqlite',
-        jwtSecret: GOOD_SECRET,
+      const config = production();
+      expect(config).to.include({ env: 'production', logLevel: 'info' });
+      expect(config.http).to.include({ host: '0.0.0.0', port: 3000 });
+      expect(config.database.url).to.equal('sqlite:./var/gatehouse.sqlite');
+      expect(config.signing).to.deep.equal({
+        alg: 'HS256',
+        secret: GOOD_SECRET,
         generatedSecret: false,
-        tokenTtlSeconds: 3600,
-        bcryptCost: 12,
-        logLevel: 'info',
       });
+      expect(config.tokens.ttlSeconds).to.equal(3600);
+      expect(config.passwords).to.deep.equal({ hasher: 'bcrypt', cost: 12 });
     });
 
     it('generates a different secret per load in development', () => {
-      expect(load({}).jwtSecret).not.to.equal(load({}).jwtSecret);
+      expect(load({}).signing).not.to.deep.equal(load({}).signing);
     });
 
     it('treats empty values as unset', () => {
-      expect(load({ PORT: '', BCRYPT_COST: '  ', JWT_SECRET: '' })).to.include({
-        port: 3000,
-        bcryptCost: 10,
-        generatedSecret: true,
-      });
+      const config = load({ PORT: '', BCRYPT_COST: '  ', JWT_SECRET: '' });
+      expect(config.http.port).to.equal(3000);
+      expect(config.passwords).to.deep.equal({ hasher: 'bcrypt', cost: 10 });
+      expect(config.signing).to.include({ generatedSecret: true });
     });
   });
 
@@ -140,39 +126,42 @@ describe('loadConfig', () => {
       });
       expect(config).to.deep.equal({
         env: 'production',
-        host: '::',
-        port: 8080,
-        metricsPort: 9464,
-        databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
-        jwtSecret: GOOD_SECRET,
-        generatedSecret: false,
-        tokenTtlSeconds: 60,
-        bcryptCost: 13,
-        authRealm: 'example',
-        jwtIssuer: 'https://auth.example.com',
-        jwtAudience: 'widgets',
-        corsOrigins: ['https://a.example.com', 'http://localhost:5173', 'https://b.example.com'],
         logLevel: 'debug',
-        trustProxy: true,
-        loginMaxFailures: 0,
-        authMaxRequests: 0,
-        passwordHasher: 'bcrypt',
-        argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 4 },
-        jwtAlg: 'HS256',
-        jwtPrivateKeyFile: null,
-        jwtPreviousKeysFile: null,
-        workers: 3,
-        headersTimeoutMs: 5000,
-        requestTimeoutMs: 20_000,
-        rateLimitStore: 'redis',
-        redisUrl: 'rediss://:pw@cache.example.com:6380/2',
-        redisKeyPrefix: 'gh-eu:',
-        refresh: { ttlSeconds: 86_400, reuseGraceSeconds: 0 },
+        runtime: { workers: 3, threadpoolSize: 4 },
+        http: {
+          host: '::',
+          port: 8080,
+          metricsPort: 9464,
+          authRealm: 'example',
+          corsOrigins: ['https://a.example.com', 'http://localhost:5173', 'https://b.example.com'],
+          trustProxy: true,
+          headersTimeoutMs: 5000,
+          requestTimeoutMs: 20_000,
+        },
+        database: { url: 'postgres://postgres@127.0.0.1:5432/test' },
+        tokens: {
+          ttlSeconds: 60,
+          issuer: 'https://auth.example.com',
+          audience: 'widgets',
+          refresh: { ttlSeconds: 86_400, reuseGraceSeconds: 0 },
+        },
+        // HS256 ignores the key files; bcrypt keeps its cost (the ARGON2_* values were checked).
+        signing: { alg: 'HS256', secret: GOOD_SECRET, generatedSecret: false },
+        passwords: { hasher: 'bcrypt', cost: 13 },
+        limits: {
+          loginMaxFailures: 0,
+          authMaxRequests: 0,
+          store: {
+            kind: 'redis',
+            url: 'rediss://:pw@cache.example.com:6380/2',
+            keyPrefix: 'gh-eu:',
+          },
+        },
       });
     });
 
     it('turns refresh tokens on with a 30-day lifetime and 10 s of grace by default', () => {
-      expect(load({ REFRESH_TOKENS: 'on' }).refresh).to.deep.equal({
+      expect(load({ REFRESH_TOKENS: 'on' }).tokens.refresh).to.deep.equal({
         ttlSeconds: 2_592_000,
         reuseGraceSeconds: 10,
       });
@@ -180,20 +169,20 @@ describe('loadConfig', () => {
 
     it('accepts on/off and every spelling of TRUST_PROXY for REFRESH_TOKENS', () => {
       for (const value of ['on', 'ON', '1', 'true', 'Yes']) {
-        expect(load({ REFRESH_TOKENS: value }).refresh, value).not.to.equal(null);
+        expect(load({ REFRESH_TOKENS: value }).tokens.refresh, value).not.to.equal(null);
       }
       for (const value of ['off', 'Off', '0', 'false', 'no', ' ']) {
-        expect(load({ REFRESH_TOKENS: value }).refresh, value).to.equal(null);
+        expect(load({ REFRESH_TOKENS: value }).tokens.refresh, value).to.equal(null);
       }
     });
 
     it('takes WEB_CONCURRENCY=auto as one worker per core', () => {
-      expect(load({ WEB_CONCURRENCY: 'auto' }).workers).to.equal(availableParallelism());
-      expect(load({ WEB_CONCURRENCY: ' AUTO ' }).workers).to.equal(availableParallelism());
+      expect(load({ WEB_CONCURRENCY: 'auto' }).runtime.workers).to.equal(availableParallelism());
+      expect(load({ WEB_CONCURRENCY: ' AUTO ' }).runtime.workers).to.equal(availableParallelism());
     });
 
     it('gives the whole request at least as long as its headers by default', () => {
-      expect(load({ HEADERS_TIMEOUT_MS: '45000' })).to.include({
+      expect(load({ HEADERS_TIMEOUT_MS: '45000' }).http).to.include({
         headersTimeoutMs: 45_000,
         requestTimeoutMs: 45_000,
       });
@@ -201,37 +190,49 @@ describe('loadConfig', () => {
 
     it('accepts every spelling of TRUST_PROXY', () => {
       for (const value of ['1', 'true', 'YES', 'True']) {
-        expect(load({ TRUST_PROXY: value }).trustProxy, value).to.equal(true);
+        expect(load({ TRUST_PROXY: value }).http.trustProxy, value).to.equal(true);
       }
       for (const value of ['0', 'false', 'No']) {
-        expect(load({ TRUST_PROXY: value }).trustProxy, value).to.equal(false);
+        expect(load({ TRUST_PROXY: value }).http.trustProxy, value).to.equal(false);
       }
     });
 
     it('accepts the edges of each range', () => {
-      expect(load({ PORT: '0' }).port).to.equal(0);
-      expect(load({ PORT: '65535' }).port).to.equal(65535);
-      expect(load({ METRICS_PORT: '0' }).metricsPort).to.equal(0);
-      expect(load({ BCRYPT_COST: '4' }).bcryptCost).to.equal(4);
-      expect(load({ BCRYPT_COST: '31' }).bcryptCost).to.equal(31);
-      expect(load({ TOKEN_TTL_SECONDS: '1' }).tokenTtlSeconds).to.equal(1);
+      expect(load({ PORT: '0' }).http.port).to.equal(0);
+      expect(load({ PORT: '65535' }).http.port).to.equal(65535);
+      expect(load({ METRICS_PORT: '0' }).http.metricsPort).to.equal(0);
+      expect(load({ BCRYPT_COST: '4' }).passwords).to.deep.equal({ hasher: 'bcrypt', cost: 4 });
+      expect(load({ BCRYPT_COST: '31' }).passwords).to.deep.equal({ hasher: 'bcrypt', cost: 31 });
+      expect(load({ TOKEN_TTL_SECONDS: '1' }).tokens.ttlSeconds).to.equal(1);
       const refresh = (ttl: string, grace: string) =>
         load({
           REFRESH_TOKENS: 'on',
           REFRESH_TOKEN_TTL_SECONDS: ttl,
           REFRESH_REUSE_GRACE_SECONDS: grace,
-        }).refresh;
+        }).tokens.refresh;
       expect(refresh('1', '0')).to.deep.equal({ ttlSeconds: 1, reuseGraceSeconds: 0 });
       expect(refresh('31622400', '300')).to.deep.equal({
         ttlSeconds: 31_622_400,
         reuseGraceSeconds: 300,
       });
-      expect(load({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).to.equal('sqlite::memory:');
+      expect(load({ DATABASE_URL: 'sqlite::memory:' }).database.url).to.equal('sqlite::memory:');
+    });
+
+    it('reads UV_THREADPOOL_SIZE as libuv does, from the real environment only', () => {
+      const size = (value: string | undefined) =>
+        load({ UV_THREADPOOL_SIZE: value }).runtime.threadpoolSize;
+      expect(size(undefined)).to.equal(4);
+      expect(size('8')).to.equal(8);
+      expect(size(' 16')).to.equal(16);
+      expect(size('0')).to.equal(1);
+      expect(size('many')).to.equal(1);
+      expect(size('4096')).to.equal(1024);
     });
 
     it('accepts any non-empty secret outside production', () => {
-      expect(load({ JWT_SECRET: 'secret' })).to.include({
-        jwtSecret: 'secret',
+      expect(load({ JWT_SECRET: 'secret' }).signing).to.deep.equal({
+        alg: 'HS256',
+        secret: 'secret',
         generatedSecret: false,
       });
     });
@@ -397,6 +398,52 @@ describe('loadConfig', () => {
       expectConfigError({ REDIS_URL: 'redis//:hunter2@cache' }, /REDIS_URL/, 'hunter2');
     });
 
+    it('reports every unusable variable at once, one problem each, never the secret', () => {
+      const secret = 'Xy7#kq2!Lm9@Zt4$Rw8%Vb3^Nc6&Hd';
+      let error: unknown;
+      try {
+        load({
+          NODE_ENV: 'production',
+          JWT_SECRET: secret,
+          PORT: 'http',
+          BCRYPT_COST: '3',
+          REDIS_URL: 'http://:hunter2@cache:6379',
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(ConfigError);
+      const { problems, message } = error as ConfigError;
+      expect(problems).to.deep.equal([
+        'PORT must be an integer from 0 to 65535',
+        'JWT_SECRET must be at least 32 bytes in production',
+        'BCRYPT_COST must be an integer from 4 to 31',
+        'REDIS_URL must be redis://… or rediss://…',
+      ]);
+      expect(message).to.equal(problems.join('; '));
+      for (const text of [message, ...problems]) {
+        expect(text).not.to.include(secret);
+        expect(text).not.to.include('hunter2');
+      }
+    });
+
+    it('reports only JWT_ALG of the signing section when JWT_ALG itself is unusable', () => {
+      expect(() => load({ NODE_ENV: 'production', JWT_ALG: 'none', PORT: 'x' }))
+        .to.throw(ConfigError)
+        .with.property('problems')
+        .that.deep.equals([
+          'PORT must be an integer from 0 to 65535',
+          'JWT_ALG must be one of HS256, EdDSA, ES256',
+        ]);
+    });
+
+    it('compares the two timeouts only when both are usable', () => {
+      expect(() => load({ HEADERS_TIMEOUT_MS: 'soon', REQUEST_TIMEOUT_MS: '1' }))
+        .to.throw(ConfigError)
+        .with.property('problems')
+        .that.deep.equals(['HEADERS_TIMEOUT_MS must be an integer of at least 1']);
+    });
+
     it('keeps its message on one line whatever it is given', () => {
       expect(new ConfigError('one\ntwo\r\n three').message).to.equal('one two three');
       expect(new ConfigError('x').name).to.equal('ConfigError');
@@ -457,7 +504,11 @@ describe('loadConfig', () => {
 
     it('accepts a good 32-byte secret as is', () => {
       expect(Buffer.byteLength(GOOD_SECRET)).to.equal(32);
-      expect(production()).to.include({ jwtSecret: GOOD_SECRET, generatedSecret: false });
+      expect(production().signing).to.deep.equal({
+        alg: 'HS256',
+        secret: GOOD_SECRET,
+        generatedSecret: false,
+      });
     });
   });
 
@@ -484,13 +535,16 @@ describe('loadConfig', () => {
         ].join('\n'),
       );
       const config = loadConfig({ PORT: '5000', AUTH_REALM: 'from-env' }, { envFile: file });
-      expect(config).to.include({
-        env: 'production',
-        jwtSecret: GOOD_SECRET,
-        port: 5000,
-        bcryptCost: 11,
-        authRealm: 'from-env',
-      });
+      expect(config.env).to.equal('production');
+      expect(config.signing).to.include({ secret: GOOD_SECRET });
+      expect(config.http).to.include({ port: 5000, authRealm: 'from-env' });
+      expect(config.passwords).to.deep.equal({ hasher: 'bcrypt', cost: 11 });
+    });
+
+    it('takes no UV_THREADPOOL_SIZE from it: libuv would never see it', () => {
+      const file = join(dir, '.env');
+      writeFileSync(file, 'UV_THREADPOOL_SIZE=16\n');
+      expect(loadConfig({}, { envFile: file }).runtime.threadpoolSize).to.equal(4);
     });
 
     it('is optional', () => {
@@ -517,12 +571,19 @@ describe('loadConfig: hashing and signing algorithms', () => {
   const load = (env: Record<string, string>) => loadConfig(env, { envFile: false });
 
   it('selects argon2id in any case', () => {
-    expect(load({ PASSWORD_HASHER: 'Argon2ID' }).passwordHasher).to.equal('argon2id');
+    expect(load({ PASSWORD_HASHER: 'Argon2ID' }).passwords).to.deep.equal({
+      hasher: 'argon2id',
+      argon2: {},
+    });
   });
 
   it('keeps only the argon2id parameters that are set, for the hasher to default the rest', () => {
-    expect(load({ ARGON2_TIME_COST: '3' }).argon2).to.deep.equal({ timeCost: 3 });
-    expect(load({ ARGON2_MEMORY_KIB: '8' }).argon2).to.deep.equal({ memoryCost: 8 });
+    const argon2 = (env: Record<string, string>) => {
+      const { passwords } = load({ PASSWORD_HASHER: 'argon2id', ...env });
+      return passwords.hasher === 'argon2id' ? passwords.argon2 : null;
+    };
+    expect(argon2({ ARGON2_TIME_COST: '3' })).to.deep.equal({ timeCost: 3 });
+    expect(argon2({ ARGON2_MEMORY_KIB: '8' })).to.deep.equal({ memoryCost: 8 });
   });
 
   it('takes a key pair instead of a secret for EdDSA and ES256, even in production', () => {
@@ -532,16 +593,16 @@ describe('loadConfig: hashing and signing algorithms', () => {
       JWT_PRIVATE_KEY_FILE: '/keys/current.pem',
       JWT_PREVIOUS_KEYS_FILE: '/keys/previous.pem',
     });
-    expect(config).to.deep.include({
-      jwtAlg: 'ES256',
-      jwtPrivateKeyFile: '/keys/current.pem',
-      jwtPreviousKeysFile: '/keys/previous.pem',
-      generatedSecret: false,
+    expect(config.signing).to.deep.equal({
+      alg: 'ES256',
+      privateKeyFile: '/keys/current.pem',
+      previousKeysFile: '/keys/previous.pem',
     });
   });
 
   it('ignores key files with HS256', () => {
     const config = load({ JWT_PRIVATE_KEY_FILE: '/keys/current.pem' });
-    expect(config.jwtPrivateKeyFile).to.equal(null);
+    expect(config.signing).to.not.have.property('privateKeyFile');
+    expect(config.signing.alg).to.equal('HS256');
   });
 });

@@ -1,14 +1,23 @@
 import {
   spawn,
+  spawnSync,
   type ChildProcessWithoutNullStreams,
   type SpawnOptionsWithoutStdio,
 } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { toBoolean } from '../../../src/adapters/persistence/knex/columns.js';
@@ -99,8 +108,12 @@ function cliEnv(
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
 
-function launch(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
-  const options: SpawnOptionsWithoutStdio = { cwd: cwd(), env, stdio: 'pipe' };
+function launch(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  directory = cwd(),
+): ChildProcessWithoutNullStreams {
+  const options: SpawnOptionsWithoutStdio = { cwd: directory, env, stdio: 'pipe' };
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], options);
   children.add(child);
   child.once('close', () => children.delete(child));
@@ -133,9 +146,9 @@ function exited(child: ChildProcessWithoutNullStreams, what: string): Promise<Ex
 /** Runs `gatehouse <args>` to completion, with `stdin` as its whole standard input. */
 async function gatehouse(
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; stdin?: string },
+  options: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string },
 ): Promise<CliRun> {
-  const child = launch(args, options.env);
+  const child = launch(args, options.env, options.cwd);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: string) => (stdout += chunk));
@@ -259,11 +272,11 @@ function expectSuccess(run: CliRun, stdout: string[]): void {
   expect(run.stderr, shown(run)).to.equal('');
 }
 
-/** Exit 1, nothing on stdout, exactly `line` on stderr. */
-function expectFailure(run: CliRun, line: string): void {
+/** Exit 1, nothing on stdout, exactly `expected` (one line, or several) on stderr. */
+function expectFailure(run: CliRun, ...expected: [string, ...string[]]): void {
   expect(run.code, shown(run)).to.equal(1);
   expect(run.signal, shown(run)).to.equal(null);
-  expect(lines(run.stderr), shown(run)).to.deep.equal([line]);
+  expect(lines(run.stderr), shown(run)).to.deep.equal(expected);
   expect(run.stdout, shown(run)).to.equal('');
 }
 
@@ -738,6 +751,28 @@ describe('gatehouse CLI', function () {
       );
     });
 
+    it('every database command reports each unusable variable on a line of its own', async function () {
+      const url = sqliteUrl();
+      const env = cliEnv(url, { BCRYPT_COST: '3', LOG_LEVEL: 'loud' });
+      const runs = await Promise.all([
+        gatehouse(['migrate', 'status'], { env }),
+        gatehouse(['add-user', 'alice@example.com', '--password-stdin'], {
+          env,
+          stdin: 'password1\n',
+        }),
+        gatehouse(['list-users'], { env }),
+        gatehouse(['purge-revoked'], { env }),
+      ]);
+      for (const run of runs) {
+        expectFailure(
+          run,
+          'gatehouse: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+          'gatehouse: BCRYPT_COST must be an integer from 4 to 31',
+        );
+      }
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
     it('says in one line, and nothing else, that the database cannot be reached', async function () {
       const run = await gatehouse(['purge-revoked'], {
         env: cliEnv('postgres://postgres@127.0.0.1:1/unreachable'),
@@ -907,6 +942,21 @@ describe('gatehouse CLI', function () {
       );
     });
 
+    it('reports every unusable variable at once, one line each, and starts nothing', async function () {
+      const secret = 'Xy7#kq2!Lm9@Zt4$Rw8%Vb3^Nc6&Hd';
+      const url = sqliteUrl();
+      const run = await gatehouse(['serve'], {
+        env: production(url, { JWT_SECRET: secret, PORT: 'http' }),
+      });
+      expectFailure(
+        run,
+        'gatehouse: PORT must be an integer from 0 to 65535',
+        'gatehouse: JWT_SECRET must be at least 32 bytes in production',
+      );
+      expect(run.stderr).to.not.include(secret);
+      expect(existsSync(sqliteFile(url)), 'the database was opened').to.equal(false);
+    });
+
     it('starts with a strong secret, answers /health/live and exits 0 on SIGTERM', async function () {
       const secret = randomBytes(48).toString('base64url');
       const server = await serve(production(sqliteUrl(), { JWT_SECRET: secret }));
@@ -1063,6 +1113,88 @@ describe('gatehouse CLI', function () {
       } finally {
         agent.destroy();
       }
+    });
+  });
+
+  describe('keys generate and git work trees', function () {
+    const scratch: string[] = [];
+    const newDirectory = () => {
+      const directory = mkdtempSync(join(tmpdir(), 'gatehouse-keys-'));
+      scratch.push(directory);
+      return directory;
+    };
+    const KEY_FILE = /^gatehouse-EdDSA-[\w-]{12}\.pem$/;
+
+    after(function () {
+      for (const directory of scratch) rmSync(directory, { recursive: true, force: true });
+    });
+
+    /** A new git work tree (`git init`), or null where there is no git to make one with. */
+    function gitWorkTree(): string | null {
+      const root = newDirectory();
+      const init = spawnSync('git', ['init', '-q', root], { encoding: 'utf8' });
+      return init.status === 0 ? root : null;
+    }
+
+    it('refuses, in one line, to write into a git work tree unless --out names the directory', async function () {
+      const repo = gitWorkTree();
+      if (repo === null) this.skip();
+      const inside = join(repo, 'deploy');
+      mkdirSync(inside);
+      const env = cliEnv(sqliteUrl());
+      const generate = (...out: string[]) =>
+        gatehouse(['keys', 'generate', '--alg', 'EdDSA', ...out], { env, cwd: inside });
+
+      expectFailure(
+        await generate(),
+        `gatehouse: not writing a private key into the git work tree ${repo}: ` +
+          'choose the directory with --out DIR (--out . to write it here anyway)',
+      );
+      expect(readdirSync(inside), 'no key written').to.deep.equal([]);
+
+      const elsewhere = newDirectory();
+      for (const [out, directory] of [
+        [elsewhere, elsewhere],
+        ['.', inside],
+        ['..', repo],
+      ] as const) {
+        const run = await generate('--out', out);
+        expect(run.code, shown(run)).to.equal(0);
+        expect(run.stderr, shown(run)).to.equal('');
+        const [file = '', ...rest] = lines(run.stdout);
+        expect(rest).to.deep.equal([]);
+        expect(dirname(file), out).to.equal(directory);
+        expect(basename(file)).to.match(KEY_FILE);
+        expect(statSync(file).mode & 0o777).to.equal(0o600);
+      }
+    });
+
+    it('--out a directory that does not exist fails in one line and writes nothing', async function () {
+      const missing = join(newDirectory(), 'missing');
+      const run = await gatehouse(['keys', 'generate', '--alg', 'EdDSA', '--out', missing], {
+        env: cliEnv(sqliteUrl()),
+      });
+      expect(run.code, shown(run)).to.equal(1);
+      expect(run.stdout).to.equal('');
+      const [line = '', ...rest] = lines(run.stderr);
+      expect(rest).to.deep.equal([]);
+      expect(line).to.match(/^gatehouse: ENOENT: no such file or directory, open '/);
+      expect(line).to.include(`${missing}/gatehouse-EdDSA-`);
+      expect(existsSync(missing)).to.equal(false);
+    });
+
+    it("the repository's .gitignore ignores generated key files", function () {
+      const root = fileURLToPath(new URL('../../../', import.meta.url));
+      const names = ['gatehouse-EdDSA-0123456789ab.pem', 'keys/gatehouse-ES256-ba9876543210.pem'];
+      const check = spawnSync('git', ['check-ignore', '--no-index', ...names], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      // No git, or a copy of the project that is no git work tree: nothing to ask.
+      if (check.error !== undefined || check.status === 128) this.skip();
+      expect(lines(check.stdout), check.stderr).to.deep.equal(names);
+      const kept = spawnSync('git', ['check-ignore', '--no-index', 'docs/key.pem'], { cwd: root });
+      expect(kept.status, 'other .pem files are not ignored').to.equal(1);
     });
   });
 

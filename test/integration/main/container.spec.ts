@@ -1,10 +1,17 @@
+import { Container } from 'inversify';
+import { CreateWidget } from '../../../src/application/CreateWidget.js';
+import { LogOutEverywhere } from '../../../src/application/LogOutEverywhere.js';
+import { PutWidget } from '../../../src/application/PutWidget.js';
 import { RefreshSession } from '../../../src/application/RefreshSession.js';
 import { loadConfig } from '../../../src/adapters/config/config.js';
 import { KnexAttemptLimiter } from '../../../src/adapters/persistence/knex/KnexAttemptLimiter.js';
 import { RedisAttemptLimiter } from '../../../src/adapters/redis/RedisAttemptLimiter.js';
 import { buildContainer, TOKENS } from '../../../src/main/container.js';
+import { bindResolved } from '../../../src/main/tokens.js';
 import { createLogger, type RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
+import { FixedClock } from '../../support/fakes/FixedClock.js';
+import { InMemoryWidgetRepository } from '../../support/fakes/InMemoryWidgetRepository.js';
 import { sqliteUrl } from '../../support/databases.js';
 import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
 
@@ -36,8 +43,6 @@ describe('composition root', function () {
         expect(first, name).to.not.equal(null);
         expect(container.get(token), `${name} is a singleton`).to.equal(first);
       }
-      expect(container.get(TOKENS.Config)).to.equal(config);
-      expect(container.get(TOKENS.Logger)).to.equal(logger);
     } finally {
       await container.get(TOKENS.Knex).destroy();
       container.get(TOKENS.Redis).disconnect();
@@ -151,5 +156,55 @@ describe('server when the database stops answering', function () {
     expect(response.status).to.equal(500);
     expect(response.headers.get('content-type')).to.match(/^application\/json/);
     expect(await response.text()).to.equal(INTERNAL_ERROR);
+  });
+});
+
+describe('typed bindings (bindResolved)', function () {
+  it('hands the factory the values of its dependency list, in order', function () {
+    const c = new Container({ defaultScope: 'Singleton' });
+    const widgets = new InMemoryWidgetRepository();
+    const clock = new FixedClock(new Date('2031-05-13T00:00:00Z'));
+    c.bind(TOKENS.WidgetRepository).toConstantValue(widgets);
+    c.bind(TOKENS.Clock).toConstantValue(clock);
+    const received: unknown[] = [];
+    bindResolved(c, TOKENS.CreateWidget, [TOKENS.WidgetRepository, TOKENS.Clock], (...values) => {
+      received.push(...values);
+      return new CreateWidget(...values);
+    });
+
+    expect(c.get(TOKENS.CreateWidget)).to.be.instanceOf(CreateWidget);
+    expect(received).to.have.length(2);
+    expect(received[0]).to.equal(widgets);
+    expect(received[1]).to.equal(clock);
+  });
+
+  // `npm run typecheck` holds these: each line compiles only if its @ts-expect-error is unused,
+  // that is if the mistake it names stopped being one. Run, they only bind (nothing resolves).
+  it('does not compile a dependency list that does not fit its factory', function () {
+    const c = new Container();
+    // The repository and the clock swapped:
+    bindResolved(
+      c,
+      TOKENS.CreateWidget,
+      [TOKENS.Clock, TOKENS.WidgetRepository],
+      // @ts-expect-error: a Clock is no WidgetRepository
+      (widgets, clock) => new CreateWidget(widgets, clock),
+    );
+    // One dependency short:
+    bindResolved(
+      c,
+      TOKENS.LogOutEverywhere,
+      [TOKENS.UserRepository],
+      // @ts-expect-error: the factory takes two values, the list gives one
+      (users, audit) => new LogOutEverywhere(users, audit),
+    );
+    bindResolved(
+      c,
+      TOKENS.GetCurrentUser,
+      [TOKENS.Clock],
+      // @ts-expect-error: the factory makes another use case than the token names
+      (clock) => new PutWidget(new InMemoryWidgetRepository(), clock),
+    );
+    expect(c.isBound(TOKENS.CreateWidget)).to.equal(true);
   });
 });
