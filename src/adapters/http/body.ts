@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import qs from 'qs';
 import getRawBody from 'raw-body';
 import type { GatehouseContext, GatehouseState } from './context.js';
-import { HTTP_MESSAGES, HttpProblem } from './errors.js';
+import { HTTP_MESSAGES, HttpProblem } from './problems.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 

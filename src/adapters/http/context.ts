@@ -1,4 +1,4 @@
-import { HttpProblem } from './errors.js';
+import { HttpProblem } from './problems.js';
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { Actor, RequestOrigin } from '../../domain/index.js';

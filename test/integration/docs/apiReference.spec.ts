@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import type { OpenApiDocument } from '../../../src/adapters/http/openapiTypes.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { BEGIN, END, referenceWithRoutes } from '../../../scripts/apiReference.js';
 import { expect } from '../../support/chai.js';
