@@ -110,7 +110,7 @@ export function buildRouter(
   const publishesJwks = options.publicJwks.length > 0;
   // Whether the refresh route exists: the router and its document ask the same question.
   const refreshTokens = Boolean(useCases.refreshSession);
-  const document = buildOpenApiDocument({ publishesJwks, refreshTokens });
+  const document = buildOpenApiDocument({ publishesJwks, refreshTokens }, ROUTES);
   const deps = {
     useCases,
     readiness: options.readiness,

@@ -75,6 +75,15 @@ function sendToken(ctx: GatehouseContext, status: number, message: string, issue
 const PASSWORD_LENGTHS = `at least ${PASSWORD_MIN_CHARACTERS} characters and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8.`;
 const EMAIL_RULE = `\`email\`: trimmed and lower-cased, at most ${EMAIL_MAX_LENGTH} characters, an ASCII \`local@domain\` with a dotted domain.`;
 const tags = ['auth'];
+export const REFRESH_PATH = '/api/v1/auth/refresh';
+
+// Each answer's message, as sent and as documented.
+const REGISTERED = 'successfully registered';
+const LOGGED_IN = 'successfully logged in';
+const REFRESHED = 'token refreshed';
+const LOGGED_OUT = 'successfully logged out';
+const LOGGED_OUT_ALL = 'successfully logged out everywhere';
+const PASSWORD_CHANGED = 'password changed';
 
 export const authRoutes: ReadonlyArray<Route<Deps>> = [
   route({
@@ -94,7 +103,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       description: `${EMAIL_RULE} \`password\`: ${PASSWORD_LENGTHS}`,
     },
     responses: {
-      '201': tokenResponse('Registered', 'successfully registered'),
+      '201': tokenResponse('Registered', REGISTERED),
       '400': validationFailed({ password: PASSWORD_MESSAGE }, BAD_BODY),
       '409': errorResponse(
         'The (normalised) email is already registered',
@@ -105,7 +114,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       ({ useCases }, readBody) =>
       async (ctx) => {
         const issued = await useCases.registerUser.execute(readBody(ctx), originOf(ctx));
-        sendToken(ctx, 201, 'successfully registered', issued);
+        sendToken(ctx, 201, REGISTERED, issued);
       },
   }),
   route({
@@ -123,7 +132,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       description: `${EMAIL_RULE} \`password\`: required; the register-time length rule is not applied.`,
     },
     responses: {
-      '200': tokenResponse('Logged in', 'successfully logged in'),
+      '200': tokenResponse('Logged in', LOGGED_IN),
       '400': validationFailed({ email: emailProblem('nobody') ?? '' }, BAD_BODY),
       '401': errorResponse(
         'Unknown email or wrong password (indistinguishable)',
@@ -134,12 +143,12 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       ({ useCases }, readBody) =>
       async (ctx) => {
         const issued = await useCases.logIn.execute(readBody(ctx), originOf(ctx));
-        sendToken(ctx, 200, 'successfully logged in', issued);
+        sendToken(ctx, 200, LOGGED_IN, issued);
       },
   }),
   route({
     method: 'post',
-    path: '/api/v1/auth/refresh',
+    path: REFRESH_PATH,
     auth: 'public',
     // Not throttled per client like login and register: that limit guards password guessing
     // and account creation, while a refresh token is 256 random bits no one can guess, costs
@@ -166,7 +175,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
     responses: {
       '200': tokenResponse(
         'Refreshed: a new access token and a new refresh token; the presented one is spent',
-        'token refreshed',
+        REFRESHED,
       ),
       '400': validationFailed({ refresh_token: MISSING_FIELD }, BAD_BODY),
       '401': errorResponse(
@@ -184,7 +193,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       return async (ctx) => {
         const body = readBody(ctx);
         const issued = await refreshSession.execute(body.refresh_token, originOf(ctx));
-        sendToken(ctx, 200, 'token refreshed', issued);
+        sendToken(ctx, 200, REFRESHED, issued);
       };
     },
   }),
@@ -220,12 +229,12 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       description: 'No body needed. Other tokens of the same user stay valid.',
       operationId: 'logout',
     },
-    responses: { '200': messageResponse('Logged out', 'successfully logged out') },
+    responses: { '200': messageResponse('Logged out', LOGGED_OUT) },
     handler:
       ({ useCases }) =>
       async (ctx) => {
         await useCases.logOut.execute(actorOf(ctx), originOf(ctx));
-        ctx.body = { status: 'success', message: 'successfully logged out' };
+        ctx.body = { status: 'success', message: LOGGED_OUT };
       },
   }),
   route({
@@ -241,13 +250,13 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       operationId: 'logoutAll',
     },
     responses: {
-      '200': messageResponse('Logged out everywhere', 'successfully logged out everywhere'),
+      '200': messageResponse('Logged out everywhere', LOGGED_OUT_ALL),
     },
     handler:
       ({ useCases }) =>
       async (ctx) => {
         await useCases.logOutEverywhere.execute(actorOf(ctx), originOf(ctx));
-        ctx.body = { status: 'success', message: 'successfully logged out everywhere' };
+        ctx.body = { status: 'success', message: LOGGED_OUT_ALL };
       },
   }),
   route({
@@ -271,7 +280,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       description: `\`current_password\`: required. \`new_password\`: ${PASSWORD_LENGTHS}`,
     },
     responses: {
-      '200': tokenResponse('Changed: a fresh token', 'password changed'),
+      '200': tokenResponse('Changed: a fresh token', PASSWORD_CHANGED),
       '400': validationFailed({ new_password: PASSWORD_MESSAGE }, BAD_BODY),
       '401': tokenOrPasswordRefused(PASSWORD_MISMATCH_MESSAGE),
       '429': RESPONSES.accountRateLimited,
@@ -285,7 +294,7 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
           { currentPassword: body.current_password, newPassword: body.new_password },
           originOf(ctx),
         );
-        sendToken(ctx, 200, 'password changed', issued);
+        sendToken(ctx, 200, PASSWORD_CHANGED, issued);
       },
   }),
 ];

@@ -11,13 +11,13 @@ import {
   REFRESH_TTL_EXAMPLE,
   refreshFieldsSchema,
 } from './representations.js';
+import { REFRESH_PATH } from './authRoutes.js';
 
 /**
  * What REFRESH_TOKENS=on changes in the rest of the OpenAPI document (the refresh route itself
  * is in the route table): the two refresh fields of every token answer, and its examples.
  */
 
-const REFRESH_PATH = '/api/v1/auth/refresh';
 const TOKEN_RESPONSE = 'TokenResponse';
 const REFRESH_FIELDS_NOTE =
   '`refresh_token` and `refresh_expires_in` only with REFRESH_TOKENS=on (off: the body ends at ' +

@@ -45,11 +45,14 @@ export interface WidgetUseCases {
 
 type Deps = { useCases: WidgetUseCases };
 
+const added = (name: string) => `New widget added: ${name}.`;
+const updated = (name: string) => `'${name}' was successfully updated`;
+
 /** 201 with an absolute Location; `base` is checked before anything changes (see baseUrl). */
 function sendCreated(ctx: GatehouseContext, base: string, widget: Widget): void {
   ctx.status = 201;
   ctx.set('Location', `${base}${widgetPath(widget.name)}`);
-  ctx.body = { status: 'success', message: `New widget added: ${widget.name}.` };
+  ctx.body = { status: 'success', message: added(widget.name) };
 }
 
 // Every field rule runs at the edge, the deadline's against the same Clock as the entity's, so
@@ -73,7 +76,7 @@ const widget = `${WIDGETS_PATH}/:name`;
 
 const created = jsonResponse('Created', componentRef('Message'), {
   headers: { Location: HEADERS.location },
-  example: { status: 'success', message: 'New widget added: my-widget.' },
+  example: { status: 'success', message: added('my-widget') },
 });
 
 export const widgetRoutes: ReadonlyArray<Route<Deps>> = [
@@ -163,7 +166,7 @@ export const widgetRoutes: ReadonlyArray<Route<Deps>> = [
       description: WIDGET_RULES,
     },
     responses: {
-      '200': messageResponse('Updated', "'my-widget' was successfully updated"),
+      '200': messageResponse('Updated', updated('my-widget')),
       '201': created,
       '400': validationFailed(
         { deadline: deadlineProblem('someday', new Date(0))?.replace(DEADLINE_FORMATS, '…') ?? '' },
@@ -182,7 +185,7 @@ export const widgetRoutes: ReadonlyArray<Route<Deps>> = [
           { infoUrl: body.info_url, deadline: body.deadline },
         );
         if (isNew) return sendCreated(ctx, base, put);
-        ctx.body = { status: 'success', message: `'${put.name}' was successfully updated` };
+        ctx.body = { status: 'success', message: updated(put.name) };
       },
   }),
   route({
