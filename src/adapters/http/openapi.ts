@@ -202,6 +202,8 @@ export function buildOpenApiDocument(
   }
   const unrouted = { NotFound: RESPONSES.notFound, MethodNotAllowed: RESPONSES.methodNotAllowed };
   const tagged = new Set(served.flatMap((route) => route.operation.tags));
+  const untold = [...tagged].filter((tag) => TAGS[tag] === undefined);
+  if (untold.length > 0) throw new Error(`no description for the tags ${untold.join(', ')}`);
   const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: {
