@@ -1,6 +1,7 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Static, TObject, TSchema } from 'typebox';
+import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
 import type { AttemptLimiter } from '../../domain/index.js';
 import { adminOnly, authenticated, limitPerClient } from './authentication.js';
 import { requestBody } from './body.js';
@@ -8,7 +9,6 @@ import type { GatehouseState } from './context.js';
 import { countLogins, type HttpMetrics } from './metrics.js';
 import type { HttpMethod, Response } from './openapiTypes.js';
 import { validator, type FieldRules } from './validation.js';
-import type { AuthenticateRequest } from '../../application/AuthenticateRequest.js';
 
 /**
  * One declaration per route: what the router registers (registerRoutes below) and what the
@@ -79,7 +79,7 @@ export function route<D, S extends TObject = TObject>(
   const { handler, body, ...facts } = declaration;
   return {
     ...facts,
-    ...(body && { body: { ...body, schema: body.schema } }),
+    ...(body && { body }),
     build: (deps) => handler(deps, body ? bodyReader(body, deps) : noBody),
   };
 }
