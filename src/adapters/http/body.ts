@@ -43,7 +43,7 @@ async function parseBody(ctx: GatehouseContext): Promise<unknown> {
   try {
     text = utf8.decode(raw);
   } catch {
-    throw new HttpProblem(400, 'Request body is not valid UTF-8');
+    throw new HttpProblem(400, HTTP_MESSAGES.invalidUtf8);
   }
   if (type === FORM_TYPE) return qs.parse(text, { allowDots: false, allowPrototypes: false });
   try {

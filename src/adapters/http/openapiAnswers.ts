@@ -76,12 +76,11 @@ export function errorResponse(
 }
 
 export const BAD_BODY =
-  'A body that cannot be read (`Malformed JSON body`, `Request body is not valid UTF-8`) is a ' +
-  '400 without `errors`.';
+  `A body that cannot be read (\`${HTTP_MESSAGES.malformedJson}\`, \`${HTTP_MESSAGES.invalidUtf8}\`) ` +
+  'is a 400 without `errors`.';
 // Absolute links (Location, Link) are built from the Host (or, behind a trusted proxy, the
 // X-Forwarded-*) header, so the routes that send them refuse a host or scheme they cannot use.
-export const BAD_HOST =
-  '`Invalid Host header` and `Invalid X-Forwarded-Proto header` are 400s too.';
+export const BAD_HOST = `\`${HTTP_MESSAGES.invalidHost}\` and \`${HTTP_MESSAGES.invalidForwardedProto}\` are 400s too.`;
 
 /** The 400 of the validators: `also` names the route's other 400s. */
 export function validationFailed(fields: Record<string, string>, ...also: string[]): Response {

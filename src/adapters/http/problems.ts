@@ -16,6 +16,10 @@ export const HTTP_MESSAGES = {
   unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
   payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
   malformedJson: 'Malformed JSON body',
+  // The API's own, for what Werkzeug has no words for.
+  invalidUtf8: 'Request body is not valid UTF-8',
+  invalidHost: 'Invalid Host header',
+  invalidForwardedProto: 'Invalid X-Forwarded-Proto header',
   badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
   headersTooLarge: 'One or more header fields exceeds the maximum size.',
   requestTimeout:
