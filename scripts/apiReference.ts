@@ -10,7 +10,7 @@ import type {
   Operation,
   Parameter,
   Response,
-} from '../src/adapters/http/openapi.js';
+} from '../src/adapters/http/openapiTypes.js';
 
 export const BEGIN = '<!-- BEGIN GENERATED ROUTES: npm run docs rewrites this part -->';
 export const END = '<!-- END GENERATED ROUTES -->';

@@ -7,7 +7,7 @@ import type {
   OpenApiDocument,
   Operation,
   Response,
-} from '../../src/adapters/http/openapi.js';
+} from '../../src/adapters/http/openapiTypes.js';
 
 export const OPENAPI_DOCUMENT_PATH = '/api/v1/openapi.json';
 

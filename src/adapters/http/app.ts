@@ -4,16 +4,15 @@ import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { addAccountRoutes, type AccountUseCases } from './accountRoutes.js';
-import { addAuthRoutes, type AuthUseCases } from './authRoutes.js';
 import type { GatehouseState } from './context.js';
 import { errorHandler } from './errors.js';
-import { addHealthRoutes, type Readiness } from './healthRoutes.js';
-import { addJwksRoutes, type PublishedJwk } from './jwksRoutes.js';
+import type { Readiness } from './healthRoutes.js';
+import type { PublishedJwk } from './jwksRoutes.js';
 import { measureRequests, type HttpMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { addOpenApiRoutes, uiSlashRedirect } from './openapiRoutes.js';
-import { addWidgetRoutes, type WidgetUseCases } from './widgetRoutes.js';
+import { uiSlashRedirect } from './openapiRoutes.js';
+import { registerRoutes } from './route.js';
+import { ROUTES, routesFor, type HttpUseCases } from './routes.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -34,7 +33,7 @@ export interface HttpOptions {
   metrics?: HttpMetrics | null;
 }
 
-export type HttpUseCases = AuthUseCases & WidgetUseCases & AccountUseCases;
+export type { HttpUseCases } from './routes.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -99,8 +98,8 @@ function corsFor(origins: readonly string[]): Middleware<GatehouseState> {
 }
 
 /**
- * Every route of the API, its OpenAPI document and Swagger UI. Routes only keep the use cases
- * for later: registering them calls none.
+ * Every route of the table, its OpenAPI document and Swagger UI. Registering builds each
+ * route's handler once (compiling its body reader) and calls no use case.
  */
 export function buildRouter(
   useCases: HttpUseCases,
@@ -108,18 +107,34 @@ export function buildRouter(
 ): Router<GatehouseState> {
   // As Werkzeug matches: no trailing slash, case-sensitive.
   const router = new Router<GatehouseState>({ strict: true, sensitive: true });
-  addAuthRoutes(router, useCases, options.metrics ?? null);
-  addWidgetRoutes(router, useCases);
-  addAccountRoutes(router, useCases);
-  addHealthRoutes(router, options.readiness);
-  addJwksRoutes(router, options.publicJwks);
   const publishesJwks = options.publicJwks.length > 0;
-  // The very test addAuthRoutes makes: the document has /auth/refresh exactly when the router does.
+  // Whether the refresh route exists: the router and its document ask the same question.
   const refreshTokens = Boolean(useCases.refreshSession);
-  addOpenApiRoutes(router, buildOpenApiDocument({ publishesJwks, refreshTokens }));
+  const document = buildOpenApiDocument({ publishesJwks, refreshTokens }, ROUTES);
+  const deps = {
+    useCases,
+    readiness: options.readiness,
+    publicJwks: options.publicJwks,
+    openApiJson: JSON.stringify(document),
+  };
+  registerRoutes(router, routesFor({ publishesJwks, refreshTokens }, ROUTES), deps, {
+    authenticate: useCases.authenticate,
+    authRequestLimiter: useCases.authRequestLimiter,
+    metrics: options.metrics ?? null,
+  });
   return router;
 }
 
+/**
+ * The application's middleware, in this order:
+ * 1. metrics, first, so that it times everything and sees the status the error handler settles;
+ * 2. the request id and access log, so that every later line and answer carries the id;
+ * 3. security headers, set before anything can fail, so error answers carry them too;
+ * 4. the error handler, turning every failure below (and unrouted requests) into the JSON shape;
+ * 5. CORS, before the routes: it answers the preflight requests no route has;
+ * 6. the UI's trailing-slash redirect, a path no route has;
+ * 7. the routes (each its own chain: registerRoutes), then 405s for known paths.
+ */
 export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<GatehouseState> {
   // Behind a trusted proxy, the client is the address that proxy appended to X-Forwarded-For
   // (the last entry): earlier entries are whatever the client chose to send.

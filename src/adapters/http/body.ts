@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import qs from 'qs';
 import getRawBody from 'raw-body';
 import type { GatehouseContext, GatehouseState } from './context.js';
-import { HTTP_MESSAGES, HttpProblem } from './errors.js';
+import { HTTP_MESSAGES, HttpProblem } from './problems.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -43,7 +43,7 @@ async function parseBody(ctx: GatehouseContext): Promise<unknown> {
   try {
     text = utf8.decode(raw);
   } catch {
-    throw new HttpProblem(400, 'Request body is not valid UTF-8');
+    throw new HttpProblem(400, HTTP_MESSAGES.invalidUtf8);
   }
   if (type === FORM_TYPE) return qs.parse(text, { allowDots: false, allowPrototypes: false });
   try {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HTTP_MESSAGES } from './errors.js';
+import { HTTP_MESSAGES } from './problems.js';
 
 /** What Node's HTTP parser refuses before Koa sees a request, in Werkzeug's words. */
 const ANSWERS: Readonly<Record<string, readonly [number, string]>> = {

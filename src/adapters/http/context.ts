@@ -1,4 +1,4 @@
-import { HttpProblem } from './errors.js';
+import { HTTP_MESSAGES, HttpProblem } from './problems.js';
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { Actor, RequestOrigin } from '../../domain/index.js';
@@ -48,12 +48,12 @@ export function baseUrl(ctx: GatehouseContext): string {
     (encrypted ? 'https' : 'http')
   ).toLowerCase();
   if (protocol !== 'http' && protocol !== 'https') {
-    throw new HttpProblem(400, 'Invalid X-Forwarded-Proto header');
+    throw new HttpProblem(400, HTTP_MESSAGES.invalidForwardedProto);
   }
   const host = (proxied && forwarded(ctx, 'X-Forwarded-Host')) || ctx.get('Host');
   const match = host.length <= 261 ? HOST.exec(host) : null;
   if (match === null || Number(match[1] ?? 0) > 65535) {
-    throw new HttpProblem(400, 'Invalid Host header');
+    throw new HttpProblem(400, HTTP_MESSAGES.invalidHost);
   }
   return `${protocol}://${host}`;
 }

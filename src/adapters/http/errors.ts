@@ -1,30 +1,7 @@
 import type { Middleware } from 'koa';
 import { DomainError, type DomainErrorCode } from '../../domain/index.js';
 import { requestLog, type GatehouseContext, type GatehouseState } from './context.js';
-
-/** A failure of the HTTP layer itself (routing, media type, size), before any use case runs. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-// Werkzeug's wording, as the original API sends for these.
-export const HTTP_MESSAGES = {
-  notFound:
-    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
-  methodNotAllowed: 'The method is not allowed for the requested URL.',
-  unsupportedMediaType: 'The server does not support the media type transmitted in the request.',
-  payloadTooLarge: 'The data value transmitted exceeds the capacity limit.',
-  malformedJson: 'Malformed JSON body',
-  badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
-  headersTooLarge: 'One or more header fields exceeds the maximum size.',
-  requestTimeout:
-    "The server closed the network connection because the browser didn't finish the request within the specified time.",
-} as const;
+import { HTTP_MESSAGES, HttpProblem, INTERNAL_ERROR_BODY, UNAVAILABLE_BODY } from './problems.js';
 
 type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';
 
@@ -46,13 +23,6 @@ function challenge(kind: Challenge, realm: string, message: string): string | nu
   const base = `Bearer realm="${realm}"`;
   return kind === 'realm' ? base : `${base}, error="${kind}", error_description="${message}"`;
 }
-
-/**
- * The body issue 5 specifies for a database (and issue 12 for Redis) that cannot be reached:
- * `fail`, not the 500's `error` — the request was fine, and the same request may succeed once it
- * is back. No Retry-After: nothing here knows when that will be, and /health/ready says when it is.
- */
-const UNAVAILABLE_BODY = { status: 'fail', message: 'Service unavailable' } as const;
 
 /**
  * The one place where failures become responses: DomainError codes through the table above,
@@ -94,7 +64,7 @@ export function errorHandler(
         } else {
           requestLog(ctx).error({ err: loggable(error) }, 'unhandled error');
           ctx.status = 500;
-          ctx.body = { status: 'error', message: 'Internal server error' };
+          ctx.body = INTERNAL_ERROR_BODY;
         }
       }
     }

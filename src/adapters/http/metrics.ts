@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { DomainError } from '../../domain/index.js';
 import type { GatehouseState } from './context.js';
-import { HttpProblem } from './errors.js';
+import { HttpProblem } from './problems.js';
 
 /** Every outcome `countLogins` reports, so a metrics adapter can export each from zero. */
 export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited', 'invalid', 'error'] as const;

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
+import Type from 'typebox';
 import type { GatehouseContext, GatehouseState } from './context.js';
-import type { OpenApiDocument } from './openapi.js';
+import { errorResponse, header, jsonResponse } from './openapiAnswers.js';
+import { HTTP_MESSAGES } from './problems.js';
+import { route, type Route } from './route.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const UI_PATH = '/api/v1/ui';
@@ -117,16 +119,14 @@ export const uiSlashRedirect: Middleware<GatehouseState> = async (ctx, next) => 
   ctx.redirect(`${UI_PATH}${ctx.search}`);
 };
 
-/**
- * `GET /api/v1/openapi.json` (the document, serialised once), `GET /api/v1/ui` (Swagger UI on it)
- * and the page's files under `/api/v1/ui/`: an allow-list of
- * names, read from swagger-ui-dist on first use and kept. Any other name is the API's JSON 404.
- */
-export function addOpenApiRoutes(router: Router<GatehouseState>, document: OpenApiDocument): void {
-  const json = JSON.stringify(document);
+type Deps = { openApiJson: string };
+const tags = ['documentation'];
+
+/** Reads swagger-ui-dist's files on first use and keeps them; a failed read is retried. */
+function fileCache(): (name: string) => Promise<Buffer> {
   const directory = swaggerUiDirectory();
   const files = new Map<string, Promise<Buffer>>();
-  const load = (name: string): Promise<Buffer> => {
+  return (name) => {
     let content = files.get(name);
     if (content === undefined) {
       content = readFile(join(directory, name));
@@ -135,21 +135,95 @@ export function addOpenApiRoutes(router: Router<GatehouseState>, document: OpenA
     }
     return content;
   };
-
-  router.get(OPENAPI_PATH, (ctx) => {
-    send(ctx, 'application/json; charset=utf-8', REVALIDATE, json);
-  });
-
-  router.get(UI_PATH, (ctx) => {
-    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    send(ctx, 'text/html; charset=utf-8', REVALIDATE, PAGE);
-  });
-
-  router.get(`${UI_PATH}/:file`, async (ctx) => {
-    const name = ctx.params.file ?? '';
-    if (name === INIT_SCRIPT_NAME) return send(ctx, JS, REVALIDATE, INIT_SCRIPT);
-    const type = DIST_FILES.get(name);
-    if (type === undefined) return; // left unanswered: the error middleware makes it the JSON 404
-    send(ctx, type, DIST_CACHE_CONTROL, await load(name));
-  });
 }
+
+/**
+ * `GET /api/v1/openapi.json` (the document, serialised once), `GET /api/v1/ui` (Swagger UI on it)
+ * and the page's files under `/api/v1/ui/`: an allow-list of names, read from swagger-ui-dist on
+ * first use and kept. Any other name is the API's JSON 404.
+ */
+export const openApiRoutes: ReadonlyArray<Route<Deps>> = [
+  route({
+    method: 'get',
+    path: OPENAPI_PATH,
+    auth: 'public',
+    operation: { tags, summary: 'This OpenAPI 3.1 document', operationId: 'openApiDocument' },
+    responses: {
+      '200': jsonResponse('The document', {
+        type: 'object',
+        properties: {
+          openapi: { type: 'string', const: '3.1.0' },
+          info: { type: 'object' },
+          paths: { type: 'object' },
+          components: { type: 'object' },
+        },
+        required: ['openapi', 'info', 'paths', 'components'],
+      }),
+    },
+    handler:
+      ({ openApiJson }) =>
+      (ctx) => {
+        send(ctx, 'application/json; charset=utf-8', REVALIDATE, openApiJson);
+      },
+  }),
+  route({
+    method: 'get',
+    path: UI_PATH,
+    auth: 'public',
+    operation: {
+      tags,
+      summary: 'Swagger UI on this document',
+      description: `\`${UI_PATH}/\` redirects here (301), keeping the query.`,
+      operationId: 'swaggerUi',
+    },
+    responses: {
+      '200': {
+        description: 'The page',
+        headers: { 'Content-Security-Policy': header('Scripts and styles from this origin only') },
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+    },
+    handler: () => (ctx) => {
+      ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      send(ctx, 'text/html; charset=utf-8', REVALIDATE, PAGE);
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${UI_PATH}/:file`,
+    auth: 'public',
+    operation: {
+      tags,
+      summary: "The page's scripts, styles and icons",
+      operationId: 'swaggerUiAsset',
+    },
+    params: {
+      file: {
+        description: 'Only these files are served; anything else is a 404',
+        schema: Type.Unsafe<string>({ type: 'string', enum: [...UI_ASSET_NAMES] }),
+      },
+    },
+    responses: {
+      '200': {
+        description: 'The file',
+        headers: { 'Cache-Control': header('How long the file may be cached') },
+        content: {
+          'text/javascript': { schema: { type: 'string' } },
+          'text/css': { schema: { type: 'string' } },
+          'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+        },
+      },
+      '404': errorResponse('Not one of the files above', HTTP_MESSAGES.notFound),
+    },
+    handler: () => {
+      const load = fileCache();
+      return async (ctx) => {
+        const name = ctx.params.file ?? '';
+        if (name === INIT_SCRIPT_NAME) return send(ctx, JS, REVALIDATE, INIT_SCRIPT);
+        const type = DIST_FILES.get(name);
+        if (type === undefined) return; // left unanswered: the error middleware makes it a 404
+        send(ctx, type, DIST_CACHE_CONTROL, await load(name));
+      };
+    },
+  }),
+];

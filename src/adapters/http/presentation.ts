@@ -1,7 +1,15 @@
 import type { Page, User, Widget } from '../../domain/index.js';
+import type {
+  AccountRepresentation,
+  PageLinks,
+  PageRepresentation,
+  UserRepresentation,
+  WidgetRepresentation,
+} from './representations.js';
 
-// How the HTTP API writes entities: pure functions; every timestamp in UTC, whatever the host's
-// time zone.
+// How the HTTP API writes entities: pure functions whose results have the types of the schemas
+// the document publishes (representations.ts); every timestamp in UTC, whatever the host's time
+// zone.
 
 export const WIDGETS_PATH = '/api/v1/widgets';
 export const USERS_PATH = '/api/v1/users';
@@ -9,51 +17,6 @@ const SECONDS_PER_DAY = 86_400;
 const MS_PER_SECOND = 1000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-export interface WidgetRepresentation {
-  name: string;
-  info_url: string;
-  created_at: string;
-  created_at_iso8601: string;
-  created_at_rfc822: string;
-  deadline: string;
-  deadline_passed: boolean;
-  time_remaining: string;
-  owner: { email: string; public_id: string };
-  link: string;
-}
-
-export interface PageLinks {
-  self: string;
-  first: string;
-  prev?: string;
-  next?: string;
-  last: string;
-}
-
-export interface PageRepresentation<T> {
-  links: PageLinks;
-  has_prev: boolean;
-  has_next: boolean;
-  page: number;
-  total_pages: number;
-  items_per_page: number;
-  total_items: number;
-  items: T[];
-}
-
-/** The user object of the admin routes. */
-export interface AccountRepresentation {
-  email: string;
-  public_id: string;
-  admin: boolean;
-  registered_on: string;
-}
-
-/** `GET /api/v1/auth/user`: the user object and the time left on the token. */
-export interface UserRepresentation extends AccountRepresentation {
-  token_expires_in: string;
-}
 
 /** `MM/DD/YY hh:mm:ss AM UTC`, e.g. `02/29/20 09:03:29 PM UTC` (`%m/%d/%y %I:%M:%S %p %Z`). */
 export function formatTimestamp(date: Date): string {

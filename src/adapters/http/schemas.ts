@@ -1,109 +1,52 @@
-import type { JSONSchemaType } from 'ajv';
+import Type from 'typebox';
 
 /**
- * JSON Schemas of request bodies and parameters: Ajv checks their shape and types with them, and
- * the domain rules do the rest (lengths included, so each field has its contract message). The
- * OpenAPI document (openapi.ts) publishes these very objects. `examples` is JSON Schema's own
- * annotation keyword, so Ajv and OpenAPI 3.1 both take it as it is.
+ * JSON Schemas of request bodies and parameters, written with TypeBox so that each is one object
+ * with its TypeScript type derived (`Static<>`): Ajv checks shape and types with it, the domain
+ * rules do the rest (lengths included, so each field has its contract message), and the OpenAPI
+ * document publishes the very same object. `examples` is JSON Schema's own annotation keyword,
+ * so Ajv and OpenAPI 3.1 both take it as it is.
  */
 
-export interface Credentials {
-  email: string;
-  password: string;
-}
+export const credentialsSchema = Type.Object({
+  email: Type.String({ examples: ['user@example.com'] }),
+  password: Type.String({ examples: ['correct horse battery'] }),
+});
 
-export const credentialsSchema: JSONSchemaType<Credentials> = {
-  type: 'object',
-  properties: {
-    email: { type: 'string', examples: ['user@example.com'] },
-    password: { type: 'string', examples: ['correct horse battery'] },
-  },
-  required: ['email', 'password'],
-};
-
-export interface PasswordChange {
-  current_password: string;
-  new_password: string;
-}
-
-export const passwordChangeSchema: JSONSchemaType<PasswordChange> = {
-  type: 'object',
-  properties: {
-    current_password: { type: 'string', examples: ['correct horse battery'] },
-    new_password: { type: 'string', examples: ['battery staple horse'] },
-  },
-  required: ['current_password', 'new_password'],
-};
-
-export interface RefreshRequest {
-  refresh_token: string;
-}
+export const passwordChangeSchema = Type.Object({
+  current_password: Type.String({ examples: ['correct horse battery'] }),
+  new_password: Type.String({ examples: ['battery staple horse'] }),
+});
 
 /**
  * `POST /api/v1/auth/refresh`: only the type is checked here; a string that is no refresh token
  * is refused like an unknown one (401), so the 400 says nothing about what tokens look like.
  */
-export const refreshRequestSchema: JSONSchemaType<RefreshRequest> = {
-  type: 'object',
-  properties: {
-    refresh_token: { type: 'string', examples: ['Xq3v0b7yJ8kQm2Zt5nWc9LrA1sD4fG6hK8pE0uY2iO4'] },
-  },
-  required: ['refresh_token'],
-};
+export const refreshRequestSchema = Type.Object({
+  refresh_token: Type.String({ examples: ['Xq3v0b7yJ8kQm2Zt5nWc9LrA1sD4fG6hK8pE0uY2iO4'] }),
+});
 
-export interface WidgetBody {
-  name: string;
-  info_url: string;
-  deadline: string;
-}
+export const widgetSchema = Type.Object({
+  name: Type.String({ examples: ['my-widget'] }),
+  info_url: Type.String({ examples: ['https://www.example.com'] }),
+  deadline: Type.String({ examples: ['2031-05-13'] }),
+});
 
-const widgetFields = {
-  info_url: { type: 'string', examples: ['https://www.example.com'] },
-  deadline: { type: 'string', examples: ['2031-05-13'] },
-} as const;
+/** PUT names the widget in its path: the body is the widget without `name`. */
+export const widgetUpdateSchema = Type.Omit(widgetSchema, ['name']);
 
-export const widgetSchema: JSONSchemaType<WidgetBody> = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', examples: ['my-widget'] },
-    ...widgetFields,
-  },
-  required: ['name', 'info_url', 'deadline'],
-};
-
-/** The query of every paginated listing (widgets, users). */
-export interface PageQueryParameters {
-  page?: string;
-  per_page?: string;
-}
-
-export const pageQuerySchema: JSONSchemaType<PageQueryParameters> = {
-  type: 'object',
-  properties: {
-    page: { type: 'string', nullable: true, examples: ['1'] },
-    per_page: { type: 'string', nullable: true, examples: ['10'] },
-  },
-  required: [],
-};
-
-export interface PasswordConfirmation {
-  password: string;
-}
+/** The query of every paginated listing (widgets, users): both optional, strings as sent. */
+export const pageQuerySchema = Type.Object({
+  page: Type.Optional(Type.String({ examples: ['1'] })),
+  per_page: Type.Optional(Type.String({ examples: ['10'] })),
+});
 
 /** Deleting one's own account: the current password. */
-export const passwordConfirmationSchema: JSONSchemaType<PasswordConfirmation> = {
-  type: 'object',
-  properties: { password: { type: 'string', examples: ['correct horse battery'] } },
-  required: ['password'],
-};
-
-export interface AdminRights {
-  admin: boolean;
-}
+export const passwordConfirmationSchema = Type.Object({
+  password: Type.String({ examples: ['correct horse battery'] }),
+});
 
 /** An administrator's change to a user: `admin`, a boolean (`true`/`false` in a form). */
-export const adminRightsSchema: JSONSchemaType<AdminRights> = {
-  type: 'object',
-  properties: { admin: { type: 'boolean', examples: [true] } },
-  required: ['admin'],
-};
+export const adminRightsSchema = Type.Object({
+  admin: Type.Boolean({ examples: [true] }),
+});

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Static, TObject } from 'typebox';
 import { DomainError } from '../../domain/index.js';
 
 /** flask-restx's wording for a missing field, which the original API's clients see. */
@@ -11,6 +12,9 @@ const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false });
 
 /** A domain rule for one string field: `null` when fine, else the message for `errors.<field>`. */
 export type FieldRule = (value: string) => string | null;
+
+/** The rules of some of `T`'s fields. */
+export type FieldRules<T> = Partial<Record<keyof T & string, FieldRule>>;
 
 function fieldOf(error: ErrorObject): string {
   if (error.keyword === 'required') return String(error.params.missingProperty);
@@ -35,11 +39,11 @@ function shapeMessage(error: ErrorObject, field: string): string {
  * OpenAPI document publishes), then each domain rule runs on its well-typed field. Every failing
  * field is reported at once, as one VALIDATION error.
  */
-export function validator<T extends object>(
-  schema: JSONSchemaType<T>,
-  rules: Partial<Record<keyof T & string, FieldRule>> = {},
-): (input: unknown) => T {
-  const check = ajv.compile(schema);
+export function validator<S extends TObject>(
+  schema: S,
+  rules: FieldRules<Static<S>> = {},
+): (input: unknown) => Static<S> {
+  const check = ajv.compile<Static<S>>(schema);
   return (input) => {
     const fields: Record<string, string> = {};
     if (!check(input)) {
@@ -60,6 +64,6 @@ export function validator<T extends object>(
       }
     }
     if (Object.keys(fields).length > 0) throw DomainError.validation(fields);
-    return input as T;
+    return input as Static<S>;
   };
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { GatehouseState } from '../../../src/adapters/http/context.js';
-import { errorHandler, HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
+import { errorHandler } from '../../../src/adapters/http/errors.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/problems.js';
 import { addJwksRoutes } from '../../../src/adapters/http/jwksRoutes.js';
 import {
   loadSigningKeys,

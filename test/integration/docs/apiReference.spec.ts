@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import type { OpenApiDocument } from '../../../src/adapters/http/openapiTypes.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { BEGIN, END, referenceWithRoutes } from '../../../scripts/apiReference.js';
 import { expect } from '../../support/chai.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
-import type { OpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/problems.js';
+import type { OpenApiDocument } from '../../../src/adapters/http/openapiTypes.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { sqliteUrl } from '../../support/databases.js';

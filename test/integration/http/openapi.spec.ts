@@ -11,13 +11,13 @@ import type { Knex } from 'knex';
 import type { RefreshSession } from '../../../src/application/RefreshSession.js';
 import { buildRouter, type HttpUseCases } from '../../../src/adapters/http/app.js';
 import type { GatehouseState } from '../../../src/adapters/http/context.js';
-import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
-import {
-  buildOpenApiDocument,
-  type JsonSchema,
-  type OpenApiDocument,
-  type Operation,
-} from '../../../src/adapters/http/openapi.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/problems.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  Operation,
+} from '../../../src/adapters/http/openapiTypes.js';
 import {
   credentialsSchema,
   pageQuerySchema,

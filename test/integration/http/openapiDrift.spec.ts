@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/problems.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
+import type { OpenApiDocument } from '../../../src/adapters/http/openapiTypes.js';
 import { expect } from '../../support/chai.js';
 import {
   OPENAPI_DOCUMENT_PATH,

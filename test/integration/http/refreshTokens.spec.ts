@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { HTTP_MESSAGES } from '../../../src/adapters/http/errors.js';
+import { HTTP_MESSAGES } from '../../../src/adapters/http/problems.js';
 import { TOKENS } from '../../../src/main/container.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
