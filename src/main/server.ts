@@ -13,6 +13,7 @@ import { batchedDestination } from '../adapters/logging/batchedStdout.js';
 import { answerClientError } from '../adapters/http/clientErrors.js';
 import { LOGIN_OUTCOMES } from '../adapters/http/metrics.js';
 import { isDatabaseUnavailable } from '../adapters/persistence/knex/databaseUnavailable.js';
+import { loggableMessage } from '../adapters/persistence/knex/driverErrors.js';
 import { migrateLatest, migrationStatus } from '../adapters/persistence/knex/migrations/index.js';
 import { inRedis, isRedisUnavailable } from '../adapters/redis/createRedis.js';
 import { listenForScrapes, shareWithPrimary } from '../adapters/metrics/metricsListener.js';
@@ -188,6 +189,7 @@ export async function startServer(
         if (isDatabaseUnavailable(error)) return 'database';
         return isRedisUnavailable(error) ? 'redis' : null;
       },
+      loggableMessage,
       metrics,
     },
   );

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 
 /** An answer as it came off the wire: the connection closed after it. */
@@ -109,11 +109,17 @@ export interface HeldRequest {
  * (and counts it in flight) as soon as its headers arrive, and it stays in flight until the body
  * is sent, however long that takes.
  */
-export function holdRequest(baseUrl: string, path: string, json: unknown): HeldRequest {
+export function holdRequest(
+  baseUrl: string,
+  path: string,
+  json: unknown,
+  /** The client's agent (keep-alive, say); by default a connection of the request's own. */
+  agent: Agent | false = false,
+): HeldRequest {
   const body = JSON.stringify(json);
   const post = httpRequest(`${baseUrl}${path}`, {
     method: 'POST',
-    agent: false,
+    agent,
     headers: {
       'Content-Type': 'application/json',
       'Content-Length': String(Buffer.byteLength(body)),
@@ -147,4 +153,17 @@ export function holdRequest(baseUrl: string, path: string, json: unknown): HeldR
     },
     destroy: () => post.destroy(),
   };
+}
+
+/** How a new TCP connection to `url` ends: its error code, or `connected`. */
+export function connectionOutcome(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }

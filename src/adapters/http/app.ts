@@ -5,7 +5,7 @@ import Koa, { type Middleware } from 'koa';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { GatehouseState } from './context.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, type Failures } from './errors.js';
 import type { Readiness } from './healthRoutes.js';
 import type { PublishedJwk } from './jwksRoutes.js';
 import { measureRequests, type HttpMetrics } from './metrics.js';
@@ -14,7 +14,7 @@ import { uiSlashRedirect } from './openapiRoutes.js';
 import { registerRoutes } from './route.js';
 import { ROUTES, routesFor, type HttpUseCases } from './routes.js';
 
-export interface HttpOptions {
+export interface HttpOptions extends Failures {
   logger: Logger;
   authRealm: string;
   corsOrigins: readonly string[];
@@ -22,11 +22,6 @@ export interface HttpOptions {
   trustProxy: boolean;
   /** Whether each dependency (the database, Redis when used) answers, for /health/ready. */
   readiness: Readiness;
-  /**
-   * The dependency a failure says cannot be reached (`database`, `redis`), answered 503 rather
-   * than 500; null for any other failure.
-   */
-  unavailableDependency: (error: unknown) => string | null;
   /** The keys /.well-known/jwks.json publishes; none (HS256) leaves that path a 404. */
   publicJwks: readonly PublishedJwk[];
   /** Where request durations and login outcomes go; null (no METRICS_PORT) measures nothing. */
@@ -145,7 +140,7 @@ export function buildKoaApp(useCases: HttpUseCases, options: HttpOptions): Koa<G
   if (options.metrics) app.use(measureRequests(options.metrics));
   app.use(requestContext(options.logger));
   app.use(securityHeaders);
-  app.use(errorHandler(options.authRealm, options.unavailableDependency));
+  app.use(errorHandler(options.authRealm, options));
   // Without allowed origins no answer varies by Origin: the CORS middleware would only cost.
   if (options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
   app.use(uiSlashRedirect);

@@ -5,6 +5,20 @@ import { HTTP_MESSAGES, HttpProblem, INTERNAL_ERROR_BODY, UNAVAILABLE_BODY } fro
 
 type Challenge = 'none' | 'realm' | 'invalid_token' | 'insufficient_scope';
 
+/** What the adapters behind the use cases know of their own failures (see server.ts). */
+export interface Failures {
+  /**
+   * The dependency a failure says cannot be reached (`database`, `redis`), answered 503 rather
+   * than 500; null for any other failure.
+   */
+  unavailableDependency: (error: unknown) => string | null;
+  /**
+   * The part of a failure's message a log line may carry: a driver's message may hold the failed
+   * statement and its values. `fromDriver`: `unavailableDependency` named the failure.
+   */
+  loggableMessage: (error: Error, fromDriver: boolean) => string;
+}
+
 const STATUS: Record<DomainErrorCode, { status: number; challenge: Challenge }> = {
   VALIDATION: { status: 400, challenge: 'none' },
   BAD_CREDENTIALS: { status: 401, challenge: 'none' },
@@ -30,10 +44,8 @@ function challenge(kind: Challenge, realm: string, message: string): string | nu
  * `unavailableDependency`, supplied by the adapters, recognises it) a logged 503, and anything
  * else a logged 500 that leaks nothing.
  */
-export function errorHandler(
-  realm: string,
-  unavailableDependency: (error: unknown) => string | null,
-): Middleware<GatehouseState> {
+export function errorHandler(realm: string, failures: Failures): Middleware<GatehouseState> {
+  const { unavailableDependency, loggableMessage } = failures;
   return async (ctx, next) => {
     try {
       await next();
@@ -58,11 +70,14 @@ export function errorHandler(
       } else {
         const dependency = unavailableDependency(error);
         if (dependency !== null) {
-          requestLog(ctx).error({ err: loggable(error, true) }, `${dependency} unavailable`);
+          requestLog(ctx).error(
+            { err: loggable(error, loggableMessage, true) },
+            `${dependency} unavailable`,
+          );
           ctx.status = 503;
           ctx.body = UNAVAILABLE_BODY;
         } else {
-          requestLog(ctx).error({ err: loggable(error) }, 'unhandled error');
+          requestLog(ctx).error({ err: loggable(error, loggableMessage) }, 'unhandled error');
           ctx.status = 500;
           ctx.body = INTERNAL_ERROR_BODY;
         }
@@ -88,15 +103,17 @@ function answerUnmatched(ctx: GatehouseContext): void {
 }
 
 /**
- * What the log may keep of an unexpected error. Knex prefixes driver errors with the SQL and its
- * bound values (emails, password hashes): keep only the driver's reason, the code and the frames.
- * A coded error is a driver's; `fromDriver` says so of one without a code (pg's own messages).
+ * What the log may keep of an unexpected error: its type, its code, the message as far as
+ * `loggableMessage` allows (never a statement's values) and the frames.
  */
-function loggable(error: unknown, fromDriver = false): Record<string, unknown> {
+function loggable(
+  error: unknown,
+  loggableMessage: Failures['loggableMessage'],
+  fromDriver = false,
+): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const code: unknown = (error as { code?: unknown }).code;
-  const stripped = fromDriver || code !== undefined;
-  const message = stripped ? error.message.split(' - ').at(-1) : error.message;
+  const message = loggableMessage(error, fromDriver);
   const frames = error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '));
   return { type: error.name, code, message, stack: frames?.join('\n') };
 }

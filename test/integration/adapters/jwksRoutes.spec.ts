@@ -25,7 +25,12 @@ describe('GET /.well-known/jwks.json', () => {
     const app = new Koa<GatehouseState>();
     const router = new Router<GatehouseState>();
     addJwksRoutes(router, jwks);
-    app.use(errorHandler('gatehouse', () => null));
+    app.use(
+      errorHandler('gatehouse', {
+        unavailableDependency: () => null,
+        loggableMessage: (error) => error.message,
+      }),
+    );
     app.use(router.routes());
     app.use(router.allowedMethods());
     server = createServer(app.callback()).listen(0, '127.0.0.1');

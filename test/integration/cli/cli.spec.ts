@@ -14,8 +14,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,7 @@ import { KnexRefreshTokens } from '../../../src/adapters/persistence/knex/KnexRe
 import { SystemClock } from '../../../src/adapters/clock/SystemClock.js';
 import { BcryptPasswordHasher } from '../../../src/adapters/security/BcryptPasswordHasher.js';
 import { expect } from '../../support/chai.js';
+import { connectionOutcome, holdRequest } from '../../support/wire.js';
 import { listTables, resolvePostgresUrl, sqliteUrl } from '../../support/databases.js';
 import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
 
@@ -199,19 +199,6 @@ async function serve(env: NodeJS.ProcessEnv, options: string[] = []): Promise<Se
     stderr: () => stderr,
     waitForLog,
   };
-}
-
-/** How a new TCP connection to the server at `url` ends: its error code, or `connected`. */
-function connectionOutcome(url: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }
 
 /** A GET on a connection of its own (`Connection: close`), so each can reach another worker. */
@@ -1048,40 +1035,20 @@ describe('gatehouse CLI', function () {
       // request in, so the signal lands while it is in flight, before its body is even sent.
       const agent = new Agent({ keepAlive: true });
       try {
-        const body = JSON.stringify({ email: 'alice@example.com', password });
-        const login = httpRequest(`${server.url}/api/v1/auth/login`, {
-          method: 'POST',
+        const login = holdRequest(
+          server.url,
+          '/api/v1/auth/login',
+          { email: 'alice@example.com', password },
           agent,
-          headers: {
-            'Content-Type': 'application/json',
-            'Content-Length': String(Buffer.byteLength(body)),
-            Expect: '100-continue',
-          },
-        });
-        const reply = new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>(
-          (resolve, reject) => {
-            login.once('error', reject);
-            login.once('response', (response) => {
-              let text = '';
-              response.setEncoding('utf8');
-              response.on('data', (chunk: string) => (text += chunk));
-              response.once('error', reject);
-              response.once('end', () =>
-                resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
-              );
-            });
-          },
         );
-        const accepted = new Promise<void>((resolve) => login.once('continue', resolve));
-        login.flushHeaders();
-        await accepted;
+        await login.accepted;
 
         server.child.kill('SIGTERM');
         await server.waitForLog(
           'that it is shutting down',
           (entry) => entry.msg === 'shutting down',
         );
-        login.end(body); // the slow part (bcrypt at cost 12) now runs during the shutdown
+        const reply = login.send(); // the slow part (bcrypt at cost 12) now runs during the shutdown
         let answered = false;
         void reply.then(
           () => (answered = true),
@@ -1301,28 +1268,11 @@ describe('gatehouse CLI', function () {
         await knex.destroy();
       }
 
-      const body = JSON.stringify({ email: 'alice@example.com', password });
-      const login = httpRequest(`${server.url}/api/v1/auth/login`, {
-        method: 'POST',
-        agent: false,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': String(Buffer.byteLength(body)),
-          Expect: '100-continue',
-        },
+      const login = holdRequest(server.url, '/api/v1/auth/login', {
+        email: 'alice@example.com',
+        password,
       });
-      const reply = new Promise<{ status: number; text: string }>((resolve, reject) => {
-        login.once('error', reject);
-        login.once('response', (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
-        });
-      });
-      const accepted = new Promise<void>((resolve) => login.once('continue', resolve));
-      login.flushHeaders();
-      await accepted;
+      await login.accepted;
 
       server.child.kill('SIGTERM');
       await server.waitForLog(
@@ -1331,7 +1281,7 @@ describe('gatehouse CLI', function () {
           server.logs().filter((entry) => entry.msg === 'shutting down' && entry.worker).length ===
           2,
       );
-      login.end(body); // bcrypt at cost 12 now runs while the workers shut down
+      const reply = login.send(); // bcrypt at cost 12 now runs while the workers shut down
 
       const response = await reply;
       expect(response.status, response.text).to.equal(200);

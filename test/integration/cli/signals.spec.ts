@@ -9,7 +9,6 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -18,6 +17,7 @@ import { createKnex } from '../../../src/adapters/persistence/knex/createKnex.js
 import { expect } from '../../support/chai.js';
 import { sqliteUrl } from '../../support/databases.js';
 import {
+  connectionOutcome,
   holdRequest,
   roundTrip,
   startRequest,
@@ -196,19 +196,6 @@ async function groupGone(pgid: number): Promise<number[]> {
     if (left.length === 0 || Date.now() > deadline) return left;
     await sleep(50);
   }
-}
-
-/** How a new TCP connection to `url` ends: its error code, or `connected`. */
-function connectionOutcome(url: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }
 
 /** Waits (bounded) for the port to refuse connections; returns the last outcome. */

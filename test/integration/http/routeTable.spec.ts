@@ -107,7 +107,12 @@ describe('the route table', () => {
       const app = new Koa<GatehouseState>();
       const router = new Router<GatehouseState>();
       registerRoutes(router, [settingRoute], { prefix: 'ok' });
-      app.use(errorHandler('gatehouse', () => null));
+      app.use(
+        errorHandler('gatehouse', {
+          unavailableDependency: () => null,
+          loggableMessage: (error) => error.message,
+        }),
+      );
       app.use(router.routes());
       server = createServer(app.callback()).listen(0, '127.0.0.1');
       await once(server, 'listening');

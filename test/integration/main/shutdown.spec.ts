@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { createKnex } from '../../../src/adapters/persistence/knex/createKnex.js';
 import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
@@ -6,25 +5,13 @@ import { sqliteUrl } from '../../support/databases.js';
 import { servedDriftChecker } from '../../support/openapiDrift.js';
 import { startTestServer } from '../../support/server.js';
 import {
+  connectionOutcome,
   holdRequest,
   roundTrip,
   startRequest,
   type HeldRequest,
   type StartedRequest,
 } from '../../support/wire.js';
-
-/** How a new TCP connection to `url` ends: its error code, or `connected`. */
-function connectionOutcome(url: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
 
 // What SIGTERM/SIGINT do in `serve` (cli.ts): RunningServer.close(), then exit.
 describe('server shutting down (RunningServer.close, what SIGTERM calls)', function () {
