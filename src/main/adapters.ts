@@ -33,7 +33,7 @@ import {
   type AttemptLimiter,
   type PasswordHasher,
 } from '../domain/index.js';
-import { bindResolved, TOKENS } from './tokens.js';
+import { bindClass, bindResolved, TOKENS } from './tokens.js';
 
 /** The brute-force window of the contract: 15 minutes. */
 const AUTH_LIMIT_WINDOW_SECONDS = 15 * 60;
@@ -66,12 +66,7 @@ export function bindAdapters(
   );
   bindResolved(c, TOKENS.UserRepository, [TOKENS.Knex], (knex) => new KnexUserRepository(knex));
   bindResolved(c, TOKENS.RevokedTokens, [TOKENS.Knex], (knex) => new KnexRevokedTokens(knex));
-  bindResolved(
-    c,
-    TOKENS.RefreshTokens,
-    [TOKENS.Knex, TOKENS.Clock],
-    (knex, clock) => new KnexRefreshTokens(knex, clock),
-  );
+  bindClass(c, TOKENS.RefreshTokens, [TOKENS.Knex, TOKENS.Clock], KnexRefreshTokens);
   bindResolved(c, TOKENS.SessionLookup, [TOKENS.Knex], (knex) => new KnexSessionLookup(knex));
   bindResolved(c, TOKENS.WidgetRepository, [TOKENS.Knex], (knex) => new KnexWidgetRepository(knex));
   bindSigning(c, config);

@@ -25,7 +25,7 @@ import { RegisterUser } from '../application/RegisterUser.js';
 import type { Config } from '../adapters/config/config.js';
 import type { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.js';
 import { bindAdapters } from './adapters.js';
-import { bindResolved, TOKENS } from './tokens.js';
+import { bindClass, bindResolved, TOKENS } from './tokens.js';
 
 export { TOKENS } from './tokens.js';
 
@@ -67,7 +67,7 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
         refresh && { store, policy: refresh },
       ),
   );
-  bindResolved(
+  bindClass(
     c,
     TOKENS.AddUser,
     [
@@ -77,15 +77,10 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
       TOKENS.IdGenerator,
       TOKENS.AuditLog,
     ],
-    (users, hasher, clock, ids, audit) => new AddUser(users, hasher, clock, ids, audit),
+    AddUser,
   );
-  bindResolved(
-    c,
-    TOKENS.RegisterUser,
-    [TOKENS.AddUser, TOKENS.AccessTokenIssuer],
-    (addUser, issuer) => new RegisterUser(addUser, issuer),
-  );
-  bindResolved(
+  bindClass(c, TOKENS.RegisterUser, [TOKENS.AddUser, TOKENS.AccessTokenIssuer], RegisterUser);
+  bindClass(
     c,
     TOKENS.LogIn,
     [
@@ -95,7 +90,7 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
       TOKENS.LoginFailureLimiter,
       TOKENS.AuditLog,
     ],
-    (users, hasher, issuer, failures, audit) => new LogIn(users, hasher, issuer, failures, audit),
+    LogIn,
   );
   bindResolved(
     c,
@@ -104,25 +99,20 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
     (revoked, audit, store, clock) => new LogOut(revoked, audit, { store, clock }),
   );
   if (refresh) {
-    bindResolved(
+    bindClass(
       c,
       TOKENS.RefreshSession,
       [TOKENS.AccessTokenIssuer, TOKENS.AuditLog],
-      (issuer, audit) => new RefreshSession(issuer, audit),
+      RefreshSession,
     );
   }
-  bindResolved(
-    c,
-    TOKENS.LogOutEverywhere,
-    [TOKENS.UserRepository, TOKENS.AuditLog],
-    (users, audit) => new LogOutEverywhere(users, audit),
-  );
+  bindClass(c, TOKENS.LogOutEverywhere, [TOKENS.UserRepository, TOKENS.AuditLog], LogOutEverywhere);
   // The per-account limiter of LogIn: a wrong current password counts like a failed login.
-  bindResolved(
+  bindClass(
     c,
     TOKENS.ConfirmPassword,
     [TOKENS.PasswordHasher, TOKENS.LoginFailureLimiter],
-    (hasher, failures) => new ConfirmPassword(hasher, failures),
+    ConfirmPassword,
   );
   bindResolved(
     c,
@@ -138,17 +128,17 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
       new ChangePassword(users, hasher, confirm, issuer, audit),
   );
   bindResolved(c, TOKENS.GetCurrentUser, [TOKENS.Clock], (clock) => new GetCurrentUser(clock));
-  bindResolved(
+  bindClass(
     c,
     TOKENS.AuthenticateRequest,
     [TOKENS.TokenService, TOKENS.SessionLookup],
-    (service, sessions) => new AuthenticateRequest(service, sessions),
+    AuthenticateRequest,
   );
-  bindResolved(
+  bindClass(
     c,
     TOKENS.DeleteOwnAccount,
     [TOKENS.ConfirmPassword, TOKENS.UserRepository, TOKENS.AuditLog],
-    (confirm, users, audit) => new DeleteOwnAccount(confirm, users, audit),
+    DeleteOwnAccount,
   );
   bindResolved(
     c,
@@ -163,35 +153,20 @@ function bindAccountUseCases(c: Container, { tokens }: Config): void {
 function bindUserAdministration(c: Container): void {
   bindResolved(c, TOKENS.ListUsers, [TOKENS.UserRepository], (users) => new ListUsers(users));
   bindResolved(c, TOKENS.GetUser, [TOKENS.UserRepository], (users) => new GetUser(users));
-  bindResolved(
+  bindClass(
     c,
     TOKENS.ChangeAdminRights,
     [TOKENS.UserRepository, TOKENS.AuditLog],
-    (users, audit) => new ChangeAdminRights(users, audit),
+    ChangeAdminRights,
   );
-  bindResolved(
-    c,
-    TOKENS.DeleteUser,
-    [TOKENS.UserRepository, TOKENS.AuditLog],
-    (users, audit) => new DeleteUser(users, audit),
-  );
+  bindClass(c, TOKENS.DeleteUser, [TOKENS.UserRepository, TOKENS.AuditLog], DeleteUser);
 }
 
 function bindWidgetUseCases(c: Container): void {
   const { WidgetRepository: Widgets, Clock } = TOKENS;
-  bindResolved(
-    c,
-    TOKENS.CreateWidget,
-    [Widgets, Clock],
-    (widgets, clock) => new CreateWidget(widgets, clock),
-  );
+  bindClass(c, TOKENS.CreateWidget, [Widgets, Clock], CreateWidget);
   bindResolved(c, TOKENS.GetWidget, [Widgets], (widgets) => new GetWidget(widgets));
   bindResolved(c, TOKENS.ListWidgets, [Widgets], (widgets) => new ListWidgets(widgets));
-  bindResolved(
-    c,
-    TOKENS.PutWidget,
-    [Widgets, Clock],
-    (widgets, clock) => new PutWidget(widgets, clock),
-  );
+  bindClass(c, TOKENS.PutWidget, [Widgets, Clock], PutWidget);
   bindResolved(c, TOKENS.DeleteWidget, [Widgets], (widgets) => new DeleteWidget(widgets));
 }

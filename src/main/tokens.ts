@@ -121,3 +121,16 @@ export function bindResolved<T, const Ids extends readonly AnyToken[]>(
       dependencies as readonly ServiceIdentifier[] as ServiceIdentifier[],
     );
 }
+
+/**
+ * `bindResolved` for a class whose constructor takes exactly the listed dependencies, in order:
+ * the compiler holds the list to the constructor's parameters.
+ */
+export function bindClass<T, const Ids extends readonly AnyToken[]>(
+  container: Container,
+  id: Token<T>,
+  dependencies: Ids,
+  Class: new (...values: Resolved<Ids>) => T,
+): void {
+  bindResolved(container, id, dependencies, (...values) => new Class(...values));
+}

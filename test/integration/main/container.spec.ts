@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import { CreateWidget } from '../../../src/application/CreateWidget.js';
+import { DeleteWidget } from '../../../src/application/DeleteWidget.js';
 import { LogOutEverywhere } from '../../../src/application/LogOutEverywhere.js';
 import { PutWidget } from '../../../src/application/PutWidget.js';
 import { RefreshSession } from '../../../src/application/RefreshSession.js';
@@ -7,7 +8,7 @@ import { loadConfig } from '../../../src/adapters/config/config.js';
 import { KnexAttemptLimiter } from '../../../src/adapters/persistence/knex/KnexAttemptLimiter.js';
 import { RedisAttemptLimiter } from '../../../src/adapters/redis/RedisAttemptLimiter.js';
 import { buildContainer, TOKENS } from '../../../src/main/container.js';
-import { bindResolved } from '../../../src/main/tokens.js';
+import { bindClass, bindResolved } from '../../../src/main/tokens.js';
 import { createLogger, type RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { FixedClock } from '../../support/fakes/FixedClock.js';
@@ -204,6 +205,14 @@ describe('typed bindings (bindResolved)', function () {
       [TOKENS.Clock],
       // @ts-expect-error: the factory makes another use case than the token names
       (clock) => new PutWidget(new InMemoryWidgetRepository(), clock),
+    );
+    // bindClass holds the list to the constructor's own parameters:
+    bindClass(
+      c,
+      TOKENS.DeleteWidget,
+      [TOKENS.Clock],
+      // @ts-expect-error: DeleteWidget takes a WidgetRepository, not a Clock
+      DeleteWidget,
     );
     expect(c.isBound(TOKENS.CreateWidget)).to.equal(true);
   });
