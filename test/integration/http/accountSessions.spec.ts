@@ -1,6 +1,6 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type Reply, type TestApi } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail, expectTokenAnswer } from '../../support/answers.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
@@ -56,22 +56,7 @@ describeEachServer('account sessions API', (api) => {
     it('answers 200 with a fresh token that is not cached, and the new password replaces the old', async () => {
       const token = await register(api);
       const reply = await api.request('POST', '/api/v1/auth/password', { token, json: CHANGE });
-      expect(reply.status).to.equal(200);
-      expect(Object.keys(reply.json)).to.deep.equal([
-        'status',
-        'message',
-        'access_token',
-        'token_type',
-        'expires_in',
-      ]);
-      expect(reply.json).to.deep.include({
-        status: 'success',
-        message: 'password changed',
-        token_type: 'bearer',
-        expires_in: 900,
-      });
-      expect(reply.headers.get('cache-control')).to.equal('no-store');
-      expect(reply.headers.get('pragma')).to.equal('no-cache');
+      expectTokenAnswer(reply, 200, 'password changed');
       await expectAccepted(api, reply.json.access_token as string);
 
       expect((await logIn(api, 'a-new-password')).status).to.equal(200);

@@ -9,7 +9,7 @@ import {
   type Reply,
   type TestApi,
 } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const INVALID_TOKEN = 'Invalid token. Please log in again.';
 const LAST_ADMIN = 'cannot remove the last administrator';

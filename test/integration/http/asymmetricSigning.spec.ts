@@ -11,7 +11,7 @@ import {
   type KeyKind,
 } from '../../support/keyFiles.js';
 import { request, startTestServer, TEST_SECRET, type Reply } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const INVALID = 'Invalid token. Please log in again.';
 const INVALID_CHALLENGE = `Bearer realm="gatehouse", error="invalid_token", error_description="${INVALID}"`;

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, TEST_SECRET, type TestApi } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail, expectTokenAnswer } from '../../support/answers.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const PASSWORD_RULE = 'Password must be at least 8 characters and at most 72 bytes';
@@ -58,22 +58,7 @@ describeEachServer('auth API', (api) => {
       const reply = await api.request('POST', '/api/v1/auth/register', {
         json: { email: '  Alice@Example.COM ', password: 'password1' },
       });
-      expect(reply.status).to.equal(201);
-      expect(Object.keys(reply.json)).to.deep.equal([
-        'status',
-        'message',
-        'access_token',
-        'token_type',
-        'expires_in',
-      ]);
-      expect(reply.json).to.deep.include({
-        status: 'success',
-        message: 'successfully registered',
-        token_type: 'bearer',
-        expires_in: 900,
-      });
-      expect(reply.headers.get('cache-control')).to.equal('no-store');
-      expect(reply.headers.get('pragma')).to.equal('no-cache');
+      expectTokenAnswer(reply, 201, 'successfully registered');
       const rows = await api.db.knex()('users').select('email', 'admin');
       expect(rows.map((r: { email: string }) => r.email)).to.deep.equal(['alice@example.com']);
     });

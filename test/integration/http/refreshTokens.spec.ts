@@ -14,7 +14,7 @@ import {
   type Reply,
   type RequestOptions,
 } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 const INVALID = 'Invalid token. Please log in again.';

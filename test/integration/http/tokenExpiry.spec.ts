@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '../../support/chai.js';
 import { describeEachServer } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const EXPIRED = 'Access token expired. Please log in again.';
 const TTL_SECONDS = 5;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const NAME_RULE =
   'contains one or more invalid characters. Widget name must contain only lowercase letters, numbers, hyphen and underscore characters.';

@@ -6,7 +6,7 @@ import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { resolvePostgresUrl } from '../../support/databases.js';
 import { request, startTestServer, type Reply, type RequestOptions } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const UNAVAILABLE = { status: 'fail', message: 'Service unavailable' };
 const NOT_READY = {

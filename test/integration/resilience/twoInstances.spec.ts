@@ -2,7 +2,7 @@ import type { RunningServer } from '../../../src/main/server.js';
 import { expect } from '../../support/chai.js';
 import { describeEachDatabase } from '../../support/databases.js';
 import { request, startTestServer, type RequestOptions } from '../../support/server.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const TOO_MANY = { status: 'fail', message: 'Too many attempts. Try again later.' };
 const REVOKED = 'Token blacklisted. Please log in again.';

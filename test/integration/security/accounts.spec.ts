@@ -1,7 +1,7 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
 import { BAD_CREDENTIALS, countRows, PASSWORD_RULE, VALIDATION } from './attacks.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const register = (api: TestApi, email: string, password: string) =>
   api.request('POST', '/api/v1/auth/register', { json: { email, password } });

@@ -1,7 +1,7 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type Reply } from '../../support/server.js';
 import { countRows, futureDate, registerAccount, VALIDATION } from './attacks.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const MALFORMED = { status: 'fail', message: 'Malformed JSON body' };
 const TOO_LARGE = {

@@ -1,7 +1,7 @@
 import { expect } from '../../support/chai.js';
 import { describeEachServer, request, startTestServer } from '../../support/server.js';
 import { BLACKLISTED, challenge, countRows, registerAccount } from './attacks.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 describeEachServer('attack battery: revocation', (api) => {
   it('answers concurrent logouts of one token with one 200, the others 401 blacklisted', async () => {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { expect } from '../../support/chai.js';
 import { describeEachServer, type TestApi } from '../../support/server.js';
 import { BAD_CREDENTIALS, registerAccount } from './attacks.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 const SAMPLES = 20;
 

@@ -30,7 +30,7 @@ import {
   signWith,
   type Account,
 } from './attacks.js';
-import { expectFail } from '../../support/expectFail.js';
+import { expectFail } from '../../support/answers.js';
 
 /** A widget creation: the most a forged admin token could do, so nothing may be stored. */
 const createWidget = (api: TestApi, authorization: string) =>

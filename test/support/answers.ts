@@ -32,3 +32,32 @@ export function expectFail(
     ...(errors === undefined ? {} : { errors }),
   });
 }
+
+/**
+ * Asserts a token answer of the tutorial's shape (refresh tokens off): exactly `status`, its keys
+ * in the contract's order, a bearer token of 15 minutes, and never cached.
+ */
+export function expectTokenAnswer(
+  answer: Answer & { headers: Headers },
+  status: number,
+  message: string,
+): void {
+  expect(answer.status, JSON.stringify(answer.json)).to.equal(status);
+  const body = answer.json as Record<string, unknown>;
+  expect(Object.keys(body)).to.deep.equal([
+    'status',
+    'message',
+    'access_token',
+    'token_type',
+    'expires_in',
+  ]);
+  expect(body).to.deep.include({
+    status: 'success',
+    message,
+    token_type: 'bearer',
+    expires_in: 900,
+  });
+  expect(body.access_token).to.be.a('string');
+  expect(answer.headers.get('cache-control')).to.equal('no-store');
+  expect(answer.headers.get('pragma')).to.equal('no-cache');
+}
