@@ -1,7 +1,9 @@
 /**
- * Lints the OpenAPI document the server serves — built by the same function, for an HS256 server
- * with the defaults and for one that publishes its JWKS and serves refresh tokens — with Redocly CLI's recommended rules (redocly.yaml).
- * Offline: no telemetry, no update check; the exit code is Redocly's.
+ * Lints the OpenAPI document the server serves — built by the same function, once for each
+ * setting that changes it (JWT_ALG with or without a JWKS, REFRESH_TOKENS off or on) — with
+ * Redocly CLI's recommended rules (redocly.yaml) and Spectral's OWASP ruleset (.spectral.yaml).
+ * Either failing fails the script: Redocly on any warning, Spectral on any warning or error.
+ * Offline: no telemetry, no update check, the rulesets read from node_modules.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,31 +13,45 @@ import { join } from 'node:path';
 import { buildOpenApiDocument } from '../src/adapters/http/openapi.js';
 
 const root = join(import.meta.dirname, '..');
+const resolve = createRequire(import.meta.url).resolve;
+
+function run(cli: string, args: string[]): number {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  });
+  return result.status ?? 1;
+}
+
 const directory = mkdtempSync(join(tmpdir(), 'gatehouse-openapi-'));
 try {
-  const files = [false, true].map((everything) => {
-    const file = join(directory, everything ? 'openapi-jwks-refresh.json' : 'openapi-hs256.json');
-    const document = buildOpenApiDocument({
-      publishesJwks: everything,
-      refreshTokens: everything,
-    });
-    writeFileSync(file, JSON.stringify(document, null, 2));
-    return file;
-  });
-  const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-  const result = spawnSync(
-    process.execPath,
-    [cli, 'lint', '--config', join(root, 'redocly.yaml'), '--format', 'summary', ...files],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        REDOCLY_TELEMETRY: 'off',
-        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
-      },
-    },
+  const files = [false, true].flatMap((publishesJwks) =>
+    [false, true].map((refreshTokens) => {
+      // .spectral.yaml's overrides match these names (`*.json`).
+      const name = `openapi-${publishesJwks ? 'jwks' : 'hs256'}-refresh-${refreshTokens ? 'on' : 'off'}.json`;
+      const file = join(directory, name);
+      const document = buildOpenApiDocument({ publishesJwks, refreshTokens });
+      writeFileSync(file, JSON.stringify(document, null, 2));
+      return file;
+    }),
   );
-  process.exitCode = result.status ?? 1;
+  const redocly = run(resolve('@redocly/cli/bin/cli.js'), [
+    'lint',
+    '--config',
+    join(root, 'redocly.yaml'),
+    '--format',
+    'summary',
+    ...files,
+  ]);
+  const spectral = run(resolve('@stoplight/spectral-cli/dist/index.js'), [
+    'lint',
+    '--ruleset',
+    join(root, '.spectral.yaml'),
+    '--fail-severity',
+    'warn',
+    ...files,
+  ]);
+  process.exitCode = redocly === 0 && spectral === 0 ? 0 : 1;
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

@@ -2,7 +2,8 @@
  * A refresh token as handed out: 32 random bytes (256 bits) in base64url, no padding. Anything
  * else names no token, and is refused without a lookup.
  */
-export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const REFRESH_TOKEN_LENGTH = 43;
+export const REFRESH_TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${REFRESH_TOKEN_LENGTH}}$`);
 
 export function isWellFormedRefreshToken(value: string): boolean {
   return REFRESH_TOKEN_PATTERN.test(value);

@@ -34,10 +34,16 @@ export interface AccountUseCases {
 
 type Deps = { useCases: AccountUseCases };
 
+/** RFC 9562's text form: 32 hex digits and 4 hyphens. */
+const UUID_LENGTH = 36;
 const PUBLIC_ID: Record<string, Parameter> = {
   public_id: {
     description: 'The UUID of the user (any case)',
-    schema: Type.String({ examples: ['00000000-0000-4000-8000-000000000001'] }),
+    schema: Type.String({
+      format: 'uuid',
+      maxLength: UUID_LENGTH,
+      examples: ['00000000-0000-4000-8000-000000000001'],
+    }),
   },
 };
 const tags = ['users'];

@@ -35,7 +35,12 @@ import {
 import { presentUser } from './presentation.js';
 import { componentRef, type TokenRepresentation } from './representations.js';
 import { route, type Route } from './route.js';
-import { credentialsSchema, passwordChangeSchema, refreshRequestSchema } from './schemas.js';
+import {
+  credentialsSchema,
+  passwordChangeSchema,
+  refreshRequestSchema,
+  registrationSchema,
+} from './schemas.js';
 import { MISSING_FIELD } from './validation.js';
 
 export interface AuthUseCases {
@@ -97,8 +102,8 @@ export const authRoutes: ReadonlyArray<Route<Deps>> = [
       operationId: 'register',
     },
     body: {
-      component: 'Credentials',
-      schema: credentialsSchema,
+      component: 'Registration',
+      schema: registrationSchema,
       rules: () => ({ email: emailProblem, password: passwordProblem }),
       description: `${EMAIL_RULE} \`password\`: ${PASSWORD_LENGTHS}`,
     },

@@ -7,12 +7,12 @@ import {
 import { BAD_HOST, HEADERS, jsonResponse, validationFailed } from './openapiAnswers.js';
 import type { Response } from './openapiTypes.js';
 import { componentRef } from './representations.js';
-import { pageQuerySchema } from './schemas.js';
+import { pageParametersSchema } from './schemas.js';
 
 /** What every paginated listing (widgets, users) declares: its query and its answers. */
 
 export const PAGE_QUERY = {
-  schema: pageQuerySchema,
+  schema: pageParametersSchema,
   descriptions: {
     page: `Decimal digits, 1 to ${MAX_PAGE}; default 1`,
     per_page: `One of ${PER_PAGE_CHOICES.join(', ')}; default ${DEFAULT_PER_PAGE}`,

@@ -47,6 +47,10 @@ export interface OpenApiOptions {
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const BEARER = [{ bearer: [] }];
+const BEARER_TOKEN =
+  'The `access_token` of a token answer: a JWS of type `at+jwt` (RFC 9068), issued and ' +
+  'verified as RFC8725 advises: one algorithm per server (HS256, EdDSA or ES256, never ' +
+  '`none`), its `typ`, issuer, audience and expiry checked.';
 
 /** The answers' schemas, published when some operation refers to them. */
 const RESPONSE_SCHEMAS: Record<string, TSchema> = {
@@ -222,7 +226,9 @@ export function buildOpenApiDocument(
       .map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: BEARER_TOKEN },
+      },
       schemas: componentSchemas(served, [paths, unrouted]),
     },
     'x-unrouted-responses': unrouted,

@@ -68,7 +68,10 @@ export interface OpenApiDocument {
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, Partial<Record<HttpMethod, Operation>>>;
   components: {
-    securitySchemes: Record<string, { type: string; scheme: string; bearerFormat: string }>;
+    securitySchemes: Record<
+      string,
+      { type: string; scheme: string; bearerFormat: string; description: string }
+    >;
     schemas: Record<string, JsonSchema>;
   };
   /** The answers of no operation: an unknown path (`NotFound`), a method the path lacks

@@ -59,6 +59,7 @@ export interface RouteDeclaration<D, S extends TObject> {
   requires?: keyof Features;
   operation: { tags: string[]; summary: string; description?: string; operationId: string };
   params?: Record<string, Parameter>;
+  /** The query as the document states it; the handler reads the text itself (paging.ts). */
   query?: { schema: TObject; descriptions: Record<string, string> };
   body?: BodyDeclaration<S, D>;
   /** The route's own answers; those its auth level, throttle and body imply are added. */

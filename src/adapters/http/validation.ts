@@ -10,6 +10,16 @@ export const MISSING_FIELD =
 // JSON Schema ones (`examples`), which Ajv knows.
 const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false });
 
+// The schemas state the domain's limits for the document's readers, but each limit is the domain
+// rule's to enforce, with its field's contract message (`errors.email: … is not a valid email`),
+// not Ajv's `must NOT have more than 254 characters`: here they are annotations. A field with
+// no rule (a refresh token's pattern) keeps the answer the route gives it (401, not 400).
+const DOMAIN_LIMITS = ['maxLength', 'minLength', 'pattern'] as const;
+for (const keyword of DOMAIN_LIMITS) {
+  ajv.removeKeyword(keyword);
+  ajv.addKeyword({ keyword, schemaType: keyword === 'pattern' ? 'string' : 'number' });
+}
+
 /** A domain rule for one string field: `null` when fine, else the message for `errors.<field>`. */
 export type FieldRule = (value: string) => string | null;
 

@@ -20,11 +20,24 @@ import type {
 } from '../../../src/adapters/http/openapiTypes.js';
 import {
   credentialsSchema,
-  pageQuerySchema,
+  pageParametersSchema,
   passwordChangeSchema,
   refreshRequestSchema,
+  registrationSchema,
   widgetSchema,
 } from '../../../src/adapters/http/schemas.js';
+import {
+  EMAIL_MAX_LENGTH,
+  INFO_URL_MAX_LENGTH,
+  MAX_PAGE,
+  MAX_PER_PAGE,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MESSAGE,
+  PASSWORD_MIN_CHARACTERS,
+  PER_PAGE_CHOICES,
+  REFRESH_TOKEN_LENGTH,
+  WIDGET_NAME_MAX_LENGTH,
+} from '../../../src/domain/index.js';
 import type { PublicJwk } from '../../../src/adapters/security/signingKeys.js';
 import { TOKENS } from '../../../src/main/container.js';
 import type { RunningServer } from '../../../src/main/server.js';
@@ -160,9 +173,14 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       expect(reply.json.openapi).to.equal('3.1.0');
       expect(reply.json.info).to.include({ title: 'Gatehouse', version: PACKAGE_VERSION });
       expect(reply.json.servers).to.deep.equal([{ url: '/' }]);
-      expect(reply.json.components.securitySchemes).to.deep.equal({
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      expect(reply.json.components.securitySchemes).to.have.keys('bearer');
+      expect(reply.json.components.securitySchemes.bearer).to.deep.include({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
       });
+      // OWASP's JWT rule: the scheme says it follows RFC 8725 (pinned algorithm, typ checked).
+      expect(reply.json.components.securitySchemes.bearer.description).to.include('RFC8725');
     });
 
     it('is the document the builder makes for an HS256 server', () => {
@@ -303,8 +321,10 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
 
     it('publishes the very request schemas the validators compile', () => {
       const built = buildOpenApiDocument({ publishesJwks: false });
+      expect(built.components.schemas.Registration).to.equal(registrationSchema);
       expect(built.components.schemas.Credentials).to.equal(credentialsSchema);
       expect(built.components.schemas.NewWidget).to.equal(widgetSchema);
+      expect(served.components.schemas.Registration).to.deep.equal(registrationSchema);
       expect(served.components.schemas.Credentials).to.deep.equal(credentialsSchema);
       expect(served.components.schemas.NewWidget).to.deep.equal(widgetSchema);
       // PUT takes the name from the path: the body is the widget schema without it.
@@ -323,13 +343,17 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
           schema: { $ref: '#/components/schemas/PasswordChange' },
         },
       });
-      for (const path of ['/api/v1/auth/register', '/api/v1/auth/login']) {
+      // Register states the password policy; login checks the password against the hash only.
+      for (const [path, component] of [
+        ['/api/v1/auth/register', 'Registration'],
+        ['/api/v1/auth/login', 'Credentials'],
+      ] as const) {
         const body = served.paths[path]?.post?.requestBody;
         expect(body?.required, path).to.equal(true);
         expect(body?.content, path).to.deep.equal({
-          'application/json': { schema: { $ref: '#/components/schemas/Credentials' } },
+          'application/json': { schema: { $ref: `#/components/schemas/${component}` } },
           'application/x-www-form-urlencoded': {
-            schema: { $ref: '#/components/schemas/Credentials' },
+            schema: { $ref: `#/components/schemas/${component}` },
           },
         });
       }
@@ -339,7 +363,7 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       );
     });
 
-    it('takes the list query parameters from the query schema (absence, not null)', () => {
+    it('takes the list query parameters from the documented query schema (absence, not null)', () => {
       const parameters = served.paths['/api/v1/widgets']?.get?.parameters ?? [];
       expect(
         parameters.map(({ name, in: where, required }) => ({ name, where, required })),
@@ -350,8 +374,130 @@ describe('OpenAPI document and Swagger UI [sqlite]', () => {
       const withoutNullable = (schema: object) =>
         Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'nullable'));
       expect(parameters.map((parameter) => parameter.schema)).to.deep.equal([
-        withoutNullable(pageQuerySchema.properties.page),
-        withoutNullable(pageQuerySchema.properties.per_page),
+        withoutNullable(pageParametersSchema.properties.page),
+        withoutNullable(pageParametersSchema.properties.per_page),
+      ]);
+    });
+
+    it("states the domain's limits on everything a client sends", () => {
+      const withRefresh = buildOpenApiDocument({ publishesJwks: false, refreshTokens: true });
+      const { schemas } = withRefresh.components;
+      const property = (component: string, name: string) =>
+        schemas[component]?.properties?.[name] ?? {};
+      const limits = (schema: JsonSchema) =>
+        Object.fromEntries(
+          Object.entries(schema).filter(([keyword]) =>
+            ['type', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'enum'].includes(
+              keyword,
+            ),
+          ),
+        );
+      const email = { type: 'string', maxLength: EMAIL_MAX_LENGTH };
+      const newPassword = {
+        type: 'string',
+        minLength: PASSWORD_MIN_CHARACTERS,
+        maxLength: PASSWORD_MAX_BYTES,
+      };
+      expect(limits(property('Registration', 'email'))).to.deep.equal(email);
+      expect(limits(property('Credentials', 'email'))).to.deep.equal(email);
+      expect(limits(property('Registration', 'password'))).to.deep.equal(newPassword);
+      expect(limits(property('PasswordChange', 'new_password'))).to.deep.equal(newPassword);
+      // maxLength counts characters: the description says the limit is in bytes.
+      expect(property('Registration', 'password').description).to.include(
+        `at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`,
+      );
+      for (const component of ['NewWidget', 'WidgetUpdate']) {
+        expect(limits(property(component, 'info_url')), component).to.deep.equal({
+          type: 'string',
+          maxLength: INFO_URL_MAX_LENGTH,
+        });
+      }
+      expect(limits(property('NewWidget', 'name'))).to.deep.equal({
+        type: 'string',
+        maxLength: WIDGET_NAME_MAX_LENGTH,
+      });
+      expect(property('RefreshRequest', 'refresh_token')).to.deep.include({
+        maxLength: REFRESH_TOKEN_LENGTH,
+      });
+      // No length rule by design (the 64 KiB body bounds them; .spectral.yaml says so).
+      for (const [component, name] of [
+        ['Credentials', 'password'],
+        ['PasswordChange', 'current_password'],
+        ['PasswordConfirmation', 'password'],
+        ['NewWidget', 'deadline'],
+      ] as const) {
+        expect(limits(property(component, name)), `${component}.${name}`).to.deep.equal({
+          type: 'string',
+        });
+      }
+      const parameter = (path: string, method: 'get' | 'delete', name: string) =>
+        withRefresh.paths[path]?.[method]?.parameters?.find((each) => each.name === name)?.schema ??
+        {};
+      expect(limits(parameter('/api/v1/widgets/{name}', 'delete', 'name'))).to.deep.equal({
+        type: 'string',
+        maxLength: WIDGET_NAME_MAX_LENGTH,
+      });
+      expect(limits(parameter('/api/v1/users/{public_id}', 'get', 'public_id'))).to.deep.equal({
+        type: 'string',
+        format: 'uuid',
+        maxLength: 36,
+      });
+      for (const path of ['/api/v1/widgets', '/api/v1/users']) {
+        expect(limits(parameter(path, 'get', 'page')), path).to.deep.equal({
+          type: 'integer',
+          format: 'int32',
+          minimum: 1,
+          maximum: MAX_PAGE,
+        });
+        expect(limits(parameter(path, 'get', 'per_page')), path).to.deep.equal({
+          type: 'integer',
+          format: 'int32',
+          enum: [...PER_PAGE_CHOICES],
+          minimum: Math.min(...PER_PAGE_CHOICES),
+          maximum: MAX_PER_PAGE,
+        });
+      }
+    });
+
+    it("holds the server to each documented length: accepted at it, the rule's own message past it", async () => {
+      const { schemas } = served.components;
+      const maxLength = (component: string, name: string) =>
+        Number(schemas[component]?.properties?.[name]?.maxLength);
+      // A valid mailbox of `length` characters: labels of at most 63, a 64-character local part.
+      const emailOf = (length: number) =>
+        `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(length - 197)}.com`;
+      const emailLimit = maxLength('Registration', 'email');
+      const passwordLimit = maxLength('Registration', 'password');
+      const atLimit = { email: emailOf(emailLimit), password: 'p'.repeat(passwordLimit) };
+      const past = { email: emailOf(emailLimit + 1), password: 'p'.repeat(passwordLimit + 1) };
+      expect([atLimit.email.length, past.email.length]).to.deep.equal([254, 255]);
+
+      const registered = await api('POST', '/api/v1/auth/register', { json: atLimit });
+      expect(registered.status).to.equal(201);
+      const refused = await api('POST', '/api/v1/auth/register', { json: past });
+      expect([refused.status, refused.json]).to.deep.equal([
+        400,
+        {
+          status: 'fail',
+          message: 'Input payload validation failed',
+          errors: { email: `${past.email} is not a valid email`, password: PASSWORD_MESSAGE },
+        },
+      ]);
+      // A register-time rule, not applied at login: a longer password there is only wrong.
+      const login = await api('POST', '/api/v1/auth/login', {
+        json: { email: atLimit.email, password: past.password },
+      });
+      expect([login.status, login.json]).to.deep.equal([
+        401,
+        { status: 'fail', message: 'email or password does not match' },
+      ]);
+      const changed = await api('POST', '/api/v1/auth/password', {
+        token: registered.json.access_token as string,
+        json: { current_password: atLimit.password, new_password: past.password },
+      });
+      expect([changed.status, changed.json.errors]).to.deep.equal([
+        400,
+        { new_password: PASSWORD_MESSAGE },
       ]);
     });
 
