@@ -50,7 +50,9 @@ const BEARER = [{ bearer: [] }];
 const BEARER_TOKEN =
   'The `access_token` of a token answer: a JWS of type `at+jwt` (RFC 9068), issued and ' +
   'verified as RFC8725 advises: one algorithm per server (HS256, EdDSA or ES256, never ' +
-  '`none`), its `typ`, issuer, audience and expiry checked.';
+  '`none`), its `typ`, issuer, audience and expiry checked. A server that signs with a key ' +
+  'pair (EdDSA, ES256) publishes its public keys as a JWK Set at `GET /.well-known/jwks.json`; ' +
+  'on an HS256 server the secret verifies tokens, nothing is published and that path is a 404.';
 
 /** The answers' schemas, published when some operation refers to them. */
 const RESPONSE_SCHEMAS: Record<string, TSchema> = {
