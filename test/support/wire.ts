@@ -167,3 +167,37 @@ export function connectionOutcome(url: string): Promise<string> {
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
+
+/** A register held in flight and both probes on the wire, as a shutdown is about to begin. */
+export interface InFlight {
+  register: HeldRequest;
+  ready: StartedRequest;
+  live: StartedRequest;
+}
+
+/**
+ * Holds a register of `email` in flight and puts `/health/ready` and `/health/live` on the wire
+ * (read by the server, not yet answered), each added to `open` for the caller's cleanup.
+ */
+export async function holdInFlight(
+  baseUrl: string,
+  email: string,
+  open: Array<HeldRequest | StartedRequest>,
+): Promise<InFlight> {
+  const register = holdRequest(baseUrl, '/api/v1/auth/register', { email, password: 'password1' });
+  open.push(register);
+  await register.accepted;
+  const ready = await startRequest(baseUrl, '/health/ready');
+  const live = await startRequest(baseUrl, '/health/live');
+  open.push(ready, live);
+  // A full exchange after the probes' bytes were sent: the server has read them by now.
+  if ((await roundTrip(baseUrl, '/health/live')) !== 200) throw new Error('the server is not live');
+  return { register, ready, live };
+}
+
+/** The readiness answer of a server shutting down: its database still up, itself going away. */
+export const SHUTTING_DOWN = {
+  status: 'fail',
+  message: 'Service unavailable',
+  checks: { database: 'up', server: 'down' },
+} as const;

@@ -18,9 +18,9 @@ import { expect } from '../../support/chai.js';
 import { sqliteUrl } from '../../support/databases.js';
 import {
   connectionOutcome,
+  holdInFlight,
   holdRequest,
-  roundTrip,
-  startRequest,
+  SHUTTING_DOWN,
   type HeldRequest,
   type StartedRequest,
 } from '../../support/wire.js';
@@ -236,16 +236,7 @@ async function expectGracefulStop(
 ): Promise<Started> {
   const databaseUrl = sqliteUrl();
   const server = await start(command, databaseUrl);
-  const register = holdRequest(server.url, '/api/v1/auth/register', {
-    email: 'in-flight@example.com',
-    password: 'password1',
-  });
-  open.push(register);
-  await register.accepted;
-  const ready = await startRequest(server.url, '/health/ready');
-  const live = await startRequest(server.url, '/health/live');
-  open.push(ready, live);
-  expect(await roundTrip(server.url, '/health/live')).to.equal(200); // the probes' bytes are read
+  const { register, ready, live } = await holdInFlight(server.url, 'in-flight@example.com', open);
 
   process.kill(group ? -server.pid : server.pid, signal);
   await server.waitForLog('that it is shutting down', (entries) =>
@@ -254,11 +245,7 @@ async function expectGracefulStop(
   expect(await portClosed(server.url), 'a new connection').to.equal('ECONNREFUSED');
   const [readyReply, liveReply] = await Promise.all([ready.finish(), live.finish()]);
   expect(readyReply.status).to.equal(503);
-  expect(readyReply.body).to.deep.equal({
-    status: 'fail',
-    message: 'Service unavailable',
-    checks: { database: 'up', server: 'down' },
-  });
+  expect(readyReply.body).to.deep.equal(SHUTTING_DOWN);
   expect(liveReply.status).to.equal(200);
 
   const registered = await register.send();

@@ -6,9 +6,9 @@ import { servedDriftChecker } from '../../support/openapiDrift.js';
 import { startTestServer } from '../../support/server.js';
 import {
   connectionOutcome,
-  holdRequest,
+  holdInFlight,
   roundTrip,
-  startRequest,
+  SHUTTING_DOWN,
   type HeldRequest,
   type StartedRequest,
 } from '../../support/wire.js';
@@ -31,17 +31,7 @@ describe('server shutting down (RunningServer.close, what SIGTERM calls)', funct
     const drift = await servedDriftChecker(server.url);
     expect(await roundTrip(server.url, '/health/ready'), 'ready before').to.equal(200);
 
-    const register = holdRequest(server.url, '/api/v1/auth/register', {
-      email: 'late@example.com',
-      password: 'password1',
-    });
-    open.push(register);
-    await register.accepted;
-    const ready = await startRequest(server.url, '/health/ready');
-    const live = await startRequest(server.url, '/health/live');
-    open.push(ready, live);
-    // A full exchange after the probes' bytes were sent: the server has read them by now.
-    expect(await roundTrip(server.url, '/health/live')).to.equal(200);
+    const { register, ready, live } = await holdInFlight(server.url, 'late@example.com', open);
 
     const closed = server.close();
     // The port is closed at once.
@@ -49,11 +39,7 @@ describe('server shutting down (RunningServer.close, what SIGTERM calls)', funct
 
     const [readyReply, liveReply] = await Promise.all([ready.finish(), live.finish()]);
     expect(readyReply.status).to.equal(503);
-    expect(readyReply.body).to.deep.equal({
-      status: 'fail',
-      message: 'Service unavailable',
-      checks: { database: 'up', server: 'down' },
-    });
+    expect(readyReply.body).to.deep.equal(SHUTTING_DOWN);
     expect(liveReply.status).to.equal(200);
     expect(liveReply.body).to.deep.equal({ status: 'ok' });
     for (const [path, reply] of [
