@@ -1,4 +1,15 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IoRedis from 'ioredis';
+import type { Redis } from 'ioredis';
+
+/**
+ * ioredis is loaded by the first client made, not at startup: with RATE_LIMIT_STORE=database (the
+ * default) a server never needs it, and its modules cost about 8 MB of every process's memory.
+ * It is CommonJS, so a synchronous require fits the container's synchronous bindings.
+ */
+function ioredis(): typeof IoRedis {
+  return createRequire(import.meta.url)('ioredis') as typeof IoRedis;
+}
 
 /** A dead Redis must cost a request this long at most, never a hang. */
 const CONNECT_TIMEOUT_MS = 1000;
@@ -13,6 +24,7 @@ const MAX_RECONNECT_DELAY_MS = 2000;
  * `lazyConnect`: nothing is opened until `connect()` or the first command.
  */
 export function createRedis(url: string): Redis {
+  const { Redis } = ioredis();
   return new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
