@@ -22,7 +22,7 @@ import { componentRef } from './representations.js';
 import { route, type Parameter, type Route } from './route.js';
 import { adminRightsSchema, passwordConfirmationSchema } from './schemas.js';
 import { MISSING_FIELD } from './validation.js';
-import Type from 'typebox';
+import Type from './jsonSchema.js';
 
 export interface AccountUseCases {
   deleteOwnAccount: DeleteOwnAccount;

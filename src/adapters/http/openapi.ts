@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Type, { type TObject, type TSchema } from 'typebox';
+import type { TObject, TSchema } from 'typebox';
+import Type from './jsonSchema.js';
 import { RESPONSES } from './openapiAnswers.js';
 import { withRefreshTokens } from './openapiRefresh.js';
 import {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
-import Type from 'typebox';
+import Type from './jsonSchema.js';
 import type { GatehouseContext, GatehouseState } from './context.js';
 import { errorResponse, header, jsonResponse } from './openapiAnswers.js';
 import { HTTP_MESSAGES } from './problems.js';

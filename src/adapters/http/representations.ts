@@ -1,4 +1,5 @@
-import Type, { type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import Type from './jsonSchema.js';
 import { PER_PAGE_CHOICES, REFRESH_TOKEN_PATTERN } from '../../domain/index.js';
 
 /**

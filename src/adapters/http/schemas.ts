@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type from './jsonSchema.js';
 import {
   EMAIL_MAX_LENGTH,
   INFO_URL_MAX_LENGTH,
