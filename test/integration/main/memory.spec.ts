@@ -46,7 +46,10 @@ describe('young generation cap (memory.ts)', function () {
     const { before, after } = await youngGenerationBytes([]);
     // Loading modules (here tsx's) may have grown it a step or two before memory.ts ran.
     expect(before).to.be.at.most(8 * MIB);
-    expect(after).to.equal(before);
+    // It stays where it was, give or take the one page (256 KiB) V8 13 (Node 24) may add after
+    // a scavenge; uncapped, it grows to the default maximum, 16 MiB a semi-space.
+    expect(after).to.be.at.least(before);
+    expect(after).to.be.at.most(before + MIB);
   });
 
   it('leaves a size the operator chose alone', async () => {
