@@ -74,9 +74,6 @@ export const widgetSchema = Type.Object({
   deadline: Type.String({ examples: ['2031-05-13'] }),
 });
 
-/** PUT names the widget in its path: the body is the widget without `name`. */
-export const widgetUpdateSchema = Type.Omit(widgetSchema, ['name']);
-
 /** The query of every paginated listing (widgets, users) as sent: both optional, strings. */
 export const pageQuerySchema = Type.Object({
   page: Type.Optional(Type.String({ examples: ['1'] })),
