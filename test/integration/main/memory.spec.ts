@@ -46,10 +46,12 @@ describe('young generation cap (memory.ts)', function () {
     const { before, after } = await youngGenerationBytes([]);
     // Loading modules (here tsx's) may have grown it a step or two before memory.ts ran.
     expect(before).to.be.at.most(8 * MIB);
-    // It stays where it was, give or take the one page (256 KiB) V8 13 (Node 24) may add after
-    // a scavenge; uncapped, it grows to the default maximum, 16 MiB a semi-space.
+    // Uncapped, it grows to the default maximum: 16 MiB a semi-space, 32 MiB in all. Capped, it
+    // stays where it was on Node 20; V8 13 (Node 24) resizes the young generation by pages around
+    // each scavenge, so there it ends anywhere from where it was to ~1.3 times that (4 to 5.25
+    // MiB in eight runs), never near the uncapped size.
     expect(after).to.be.at.least(before);
-    expect(after).to.be.at.most(before + MIB);
+    expect(after).to.be.at.most(2 * before);
   });
 
   it('leaves a size the operator chose alone', async () => {
