@@ -13,6 +13,7 @@ import { runCluster } from './cluster.js';
 import { addDatabaseCommands } from './databaseCommands.js';
 import { keyDirectory } from './keyDirectory.js';
 import { createLogger, localUrl, startServer } from './server.js';
+import { HASHING_NICENESS, lowerThreadPoolPriority } from './threadPoolPriority.js';
 
 /**
  * The lines for the operator: no stack, no secret, the fields that failed. One line, or one per
@@ -108,6 +109,14 @@ async function serve(config: Config, generatedSecret: boolean): Promise<void> {
   const logger = worker === undefined ? root : root.child({ worker: worker.id, pid: process.pid });
   if (generatedSecret && worker === undefined) logger.warn(GENERATED_SECRET_WARNING);
   const running = await startServer(config, logger);
+  // Hashing yields the cores to everything else: see threadPoolPriority.ts.
+  const lowered = await lowerThreadPoolPriority(HASHING_NICENESS);
+  if (lowered.length > 0) {
+    logger.info(
+      { threads: lowered.length, by: HASHING_NICENESS },
+      'thread pool niced below the event loop',
+    );
+  }
   const message = worker === undefined ? 'Gatehouse listening on' : 'worker listening on';
   logger.info({ url: running.url, env: config.env }, `${message} ${running.url}`);
   if (running.metricsUrl !== null) {

@@ -29,6 +29,7 @@ import { KnexRefreshTokens } from '../../../src/adapters/persistence/knex/KnexRe
 import { SystemClock } from '../../../src/adapters/clock/SystemClock.js';
 import { BcryptPasswordHasher } from '../../../src/adapters/security/BcryptPasswordHasher.js';
 import { expect } from '../../support/chai.js';
+import { POOL_THREAD, threadsOf } from '../../support/threads.js';
 import { connectionOutcome, holdRequest } from '../../support/wire.js';
 import { listTables, resolvePostgresUrl, sqliteUrl } from '../../support/databases.js';
 import { request, startTestServer, TEST_SECRET } from '../../support/server.js';
@@ -965,6 +966,31 @@ describe('gatehouse CLI', function () {
       expect(server.logs().map((entry) => entry.msg)).to.include('shutting down');
       expect(server.stderr()).to.equal('');
       expect(server.stdout()).to.not.include(secret);
+    });
+
+    it('hashes on pool threads niced 10 below the event loop, and logs it (Linux, Node 22+)', async function () {
+      const server = await serve(
+        production(sqliteUrl(), { JWT_SECRET: randomBytes(48).toString('base64url') }),
+      );
+      const threads = process.platform === 'linux' ? threadsOf(server.child.pid ?? NaN) : [];
+      const pool = threads.filter((thread) => thread.name === POOL_THREAD);
+      const niced = server.logs().find((entry) => entry.msg.includes('thread pool'));
+      server.child.kill('SIGTERM');
+      await server.exit;
+      // libuv before 1.48 (Node 20) leaves its threads unnamed: nothing can tell them apart.
+      if (pool.length === 0) {
+        expect(niced).to.equal(undefined);
+        this.skip();
+      }
+      const processNice = threads.find((thread) => thread.tid === server.child.pid)?.nice ?? NaN;
+      expect(pool.map((thread) => thread.nice)).to.deep.equal(
+        pool.map(() => Math.min(19, processNice + 10)),
+      );
+      expect(niced).to.deep.include({
+        msg: 'thread pool niced below the event loop',
+        threads: pool.length,
+        by: 10,
+      });
     });
 
     it('keys generate writes a 0600 key that production serve signs with and publishes', async function () {
