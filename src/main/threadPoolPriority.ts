@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { getPriority, setPriority } from 'node:os';
 
-/** The name libuv gives its thread pool's threads on Linux (libuv 1.48+, Node 22 and later). */
+/** The name libuv gives its thread pool's threads on Linux (since libuv 1.50: Node 22 and 24 here). */
 const POOL_THREAD_NAME = 'libuv-worker';
 /**
  * What `serve` adds to the pool threads' nice value: `nice`'s own default, a weight about a ninth
@@ -22,7 +22,7 @@ const LOWEST = 19;
  * database run as soon as they have work.
  *
  * Linux only: a thread's id given to setpriority(2) sets that thread's nice value alone. Where the
- * pool's threads have no name (libuv before 1.48) or there is no /proc, nothing is changed.
+ * pool's threads have no name (libuv before 1.50) or there is no /proc, nothing is changed.
  * Raising a nice value needs no privilege, lowering it again does: the pool keeps this one for
  * the process's life, which is what is wanted (its threads live that long too).
  *

@@ -977,7 +977,7 @@ describe('gatehouse CLI', function () {
       const niced = server.logs().find((entry) => entry.msg.includes('thread pool'));
       server.child.kill('SIGTERM');
       await server.exit;
-      // libuv before 1.48 (Node 20) leaves its threads unnamed: nothing can tell them apart.
+      // libuv before 1.50 (Node 20) leaves its threads unnamed: nothing can tell them apart.
       if (pool.length === 0) {
         expect(niced).to.equal(undefined);
         this.skip();

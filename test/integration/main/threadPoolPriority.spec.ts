@@ -39,7 +39,7 @@ describe('thread pool priority (threadPoolPriority.ts)', function () {
     const { lowered, threads, pid } = await lowerInChild(3);
     const pool = threads.filter((thread) => thread.name === POOL_THREAD);
     if (pool.length === 0) {
-      // libuv before 1.48 (Node 20) leaves its threads unnamed: nothing can tell them apart.
+      // libuv before 1.50 (Node 20) leaves its threads unnamed: nothing can tell them apart.
       expect(lowered).to.deep.equal([]);
       this.skip();
     }
