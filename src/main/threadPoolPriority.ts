@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { getPriority, setPriority } from 'node:os';
 
-/** The name libuv gives its thread pool's threads on Linux (since libuv 1.50: Node 22 and 24 here). */
+/** The name libuv gives its pool's threads on Linux since 1.50 (Node 22 and 24 here, not 20). */
 const POOL_THREAD_NAME = 'libuv-worker';
 /**
  * What `serve` adds to the pool threads' nice value: `nice`'s own default, a weight about a ninth
