@@ -8,7 +8,8 @@
  *   BENCH_DATABASE_URL=postgres://… npm run bench:cpu -- user    # authenticated GET, N=5000
  *   BENCH_DATABASE_URL=postgres://… npm run bench:cpu -- bare    # bench/bareRoute.ts's route
  *
- * PROF=dir adds a --cpu-prof of the server. `login` runs the storm's two paced probes beside the
+ * PROF=dir adds a --cpu-prof of the server; NODE_FLAGS="--no-maglev …" starts it with those
+ * node flags, to compare a runtime setting in alternating runs. `login` runs the storm's two paced probes beside the
  * logins, as `npm run bench` does, and prints the bound its CPU split puts on the storm's
  * logins/s ÷ bcrypt's all-cores rate; `user` and `bare` the main thread's µs/request,
  * whose ratio bounds the authenticated GET's req/s ÷ the bare route's when one thread serves.
@@ -72,9 +73,10 @@ const build = await buildServer();
 const port = 20000 + Math.floor(Math.random() * 20000);
 const barePort = port + 1;
 const profile = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
+const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const child = spawn(
   process.execPath,
-  [...profile, '--import', build.bareRoute, build.cli, 'serve'],
+  [...profile, ...nodeFlags, '--import', build.bareRoute, build.cli, 'serve'],
   {
     cwd: build.dir,
     env: {

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { capsOldGenerationGrowth, capsYoungGeneration } from '../../../src/main/memory.js';
+import {
+  capsOldGenerationGrowth,
+  capsYoungGeneration,
+  turnsOffMaglev,
+} from '../../../src/main/memory.js';
 import { expect } from '../../support/chai.js';
 
 const MEMORY = fileURLToPath(new URL('../../../src/main/memory.ts', import.meta.url));
@@ -76,5 +80,62 @@ describe('young generation cap (memory.ts)', function () {
     expect(capsOldGenerationGrowth(['--max-semi-space-size=2'])).to.equal(true);
     expect(capsOldGenerationGrowth(['--heap-growing-percent=50'])).to.equal(false);
     expect(capsOldGenerationGrowth([], '--heap_growing_percent=5')).to.equal(false);
+  });
+});
+
+/** A hot function, run after memory.ts (or not), with V8 printing what it optimises and how. */
+const HOT = (importMemory: boolean) => `
+  ${importMemory ? `await import(${JSON.stringify(MEMORY)});` : ''}
+  function hot(n) { let sum = 0; for (let i = 0; i < n; i += 1) sum += i % 7; return sum; }
+  let total = 0;
+  for (let i = 0; i < 20000; i += 1) total += hot(100);
+  console.log(total);
+`;
+
+async function optimisingTiers(importMemory: boolean, nodeFlags: string[] = []): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      ...nodeFlags,
+      '--trace-opt',
+      '--import',
+      TSX_LOADER,
+      '--input-type=module',
+      '--eval',
+      HOT(importMemory),
+    ],
+    { env: { PATH: process.env.PATH }, maxBuffer: 16 * MIB },
+  );
+  const tiers = [...stdout.matchAll(/\[compiling method .*<JSFunction hot .*\(target (\w+)\)/g)];
+  // V8 13 (Node 24) names TurboFan's JavaScript target TURBOFAN_JS, V8 11 (Node 20) TURBOFAN.
+  return [...new Set(tiers.map((match) => (match[1] ?? '').replace(/_JS$/, '')))];
+}
+
+describe('Maglev off (memory.ts)', function () {
+  this.timeout(60_000);
+  // Node 20's V8 has Maglev off by default: there is nothing to turn off, nothing to compare.
+  const maglevByDefault = Number(process.versions.node.split('.')[0]) >= 22;
+
+  it('optimises hot code with TurboFan only', async () => {
+    expect(await optimisingTiers(true)).to.deep.equal(['TURBOFAN']);
+  });
+
+  it('is what stops Maglev: without memory.ts the same code is compiled by Maglev first', async function () {
+    if (!maglevByDefault) this.skip();
+    expect(await optimisingTiers(false)).to.include('MAGLEV');
+  });
+
+  it('leaves an operator who passed a Maglev flag alone', async function () {
+    if (!maglevByDefault) this.skip();
+    expect(await optimisingTiers(true, ['--maglev'])).to.include('MAGLEV');
+  });
+
+  it('applies unless a Maglev flag is given', () => {
+    expect(turnsOffMaglev([])).to.equal(true);
+    expect(turnsOffMaglev(['--max-semi-space-size=2'], '--max-old-space-size=512')).to.equal(true);
+    expect(turnsOffMaglev(['--maglev'])).to.equal(false);
+    expect(turnsOffMaglev(['--no-maglev'])).to.equal(false);
+    expect(turnsOffMaglev(['--no_maglev'])).to.equal(false);
+    expect(turnsOffMaglev(['--maglev-inlining'])).to.equal(false);
   });
 });
