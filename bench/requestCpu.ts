@@ -74,9 +74,12 @@ const port = 20000 + Math.floor(Math.random() * 20000);
 const barePort = port + 1;
 const profile = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
 const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// Only `bare` needs the bare route: the others measure the production start as it is (the preload
+// runs before cli.ts, so before memory.ts has set V8's flags).
+const bareRoutePreload = SCENARIO === 'bare' ? ['--import', build.bareRoute] : [];
 const child = spawn(
   process.execPath,
-  [...profile, ...nodeFlags, '--import', build.bareRoute, build.cli, 'serve'],
+  [...profile, ...nodeFlags, ...bareRoutePreload, build.cli, 'serve'],
   {
     cwd: build.dir,
     env: {

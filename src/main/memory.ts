@@ -19,17 +19,24 @@
  * at most, read at every major GC so it applies from here on, keeps RSS near 110 MB; the extra
  * marking it costs was within the noise of the authenticated-GET throughput here.
  *
- * Maglev, V8's middle optimising tier (on by default since Node 22; Node 20's V8 leaves it off),
- * is turned off: it compiles on V8's background threads, and the memory of those compilations
- * stays in those threads' malloc arenas after they finish — 13–16 MB of RSS on Node 24 under the
- * bench's load, which was most of what Node 24 held above Node 20. Hot code is still optimised,
- * by TurboFan, as on Node 20: the main thread's CPU per authenticated GET was the same without
- * Maglev (203/211/207 -> 197/211/202 µs, alternating runs) and the background threads' fell
- * (69–76 -> 51–53 µs), as they no longer compile everything twice.
+ * Maglev, V8's middle optimising tier (on by default in Node 24 and 26; Node 20's and 22's V8s
+ * leave it off), is turned off: it compiles on V8's background threads, and the memory of those
+ * compilations stays in those threads' malloc arenas after they finish — 13–16 MB of RSS on Node
+ * 24 under the bench's load, most of what Node 24 held above Node 20. Hot code is still optimised,
+ * by TurboFan, as on Node 20 and 22. V8 derives a few flags from `--maglev` once, at start-up
+ * (TurboFan waits for 10 000 invocations' worth of a function's bytecode beside Maglev, 3 000
+ * without), and a flag set at run time does not re-derive them, so `MAGLEV_OFF` sets what
+ * `--no-maglev` on the command line would: with `--no-maglev` alone, hot code sat in the baseline
+ * tier three times longer and the main thread's CPU per authenticated GET rose ~20 % above
+ * Maglev's; with the whole set it fell ~14 % below (medians of five alternating runs each,
+ * `bench:cpu -- user`: 314 alone, 259 with Maglev, 222 µs with `--no-maglev` on the command line),
+ * and the background threads' share fell by a third (79 -> 47 µs), as they no longer compile hot
+ * code twice.
  *
  * An operator who chose a size (`--max-semi-space-size`, `--semi-space-growth-factor`,
  * `--heap-growing-percent`, on the command line or in NODE_OPTIONS) keeps it: that cap is then
- * not applied; so does one who passed any Maglev flag on the command line.
+ * not applied; so does one who passed any Maglev flag on the command line, and a V8 not in
+ * `MAGLEV_OFF` keeps Maglev.
  *
  * The one read of the environment outside the configuration (src/adapters/config), on purpose:
  * this runs before any other module is evaluated, so before there is a configuration to ask,
@@ -62,9 +69,30 @@ if (capsOldGenerationGrowth(process.execArgv, process.env.NODE_OPTIONS)) {
   setFlagsFromString('--heap-growing-percent=20');
 }
 
-/** Whether Maglev is turned off, given the process's node flags. */
-export function turnsOffMaglev(execArgv: readonly string[], nodeOptions = ''): boolean {
-  return !MAGLEV_FLAGS.test([...execArgv, nodeOptions].join(' '));
+/**
+ * What `--no-maglev` on the command line sets, by V8's major version, where Maglev is on by
+ * default: the flag and V8's implications of it. memory.spec.ts checks the entry of the Node it
+ * runs on against `node --no-maglev --print-flag-values`.
+ */
+const V8_13_MAGLEV_OFF = [
+  '--no-maglev',
+  '--invocation-count-for-turbofan=3000',
+  '--no-maglev-overwrite-budget',
+];
+export const MAGLEV_OFF: Readonly<Record<string, readonly string[]>> = {
+  '13': V8_13_MAGLEV_OFF, // Node 24
+  '14': [...V8_13_MAGLEV_OFF, '--min-inlining-frequency=0.15'], // Node 26
+};
+
+/** The flags that turn Maglev off, or null: off already, unknown V8, or the operator chose. */
+export function maglevOffFlags(
+  v8Version: string,
+  execArgv: readonly string[],
+  nodeOptions = '',
+): readonly string[] | null {
+  if (MAGLEV_FLAGS.test([...execArgv, nodeOptions].join(' '))) return null;
+  return MAGLEV_OFF[v8Version.split('.')[0] ?? ''] ?? null;
 }
 
-if (turnsOffMaglev(process.execArgv, process.env.NODE_OPTIONS)) setFlagsFromString('--no-maglev');
+const maglevOff = maglevOffFlags(process.versions.v8, process.execArgv, process.env.NODE_OPTIONS);
+if (maglevOff !== null) setFlagsFromString(maglevOff.join(' '));
