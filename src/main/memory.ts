@@ -19,19 +19,18 @@
  * at most, read at every major GC so it applies from here on, keeps RSS near 110 MB; the extra
  * marking it costs was within the noise of the authenticated-GET throughput here.
  *
- * Maglev, V8's middle optimising tier (on by default in Node 24 and 26; Node 20's and 22's V8s
- * leave it off), is turned off: it compiles on V8's background threads, and the memory of those
- * compilations stays in those threads' malloc arenas after they finish — 13–16 MB of RSS on Node
- * 24 under the bench's load, most of what Node 24 held above Node 20. Hot code is still optimised,
- * by TurboFan, as on Node 20 and 22. V8 derives a few flags from `--maglev` once, at start-up
+ * Maglev, V8's middle optimising tier (on by default in Node 24 and 26; Node 20 and 22 ship
+ * with it off), is turned off: it compiles on V8's background threads, and the memory of those
+ * compilations stays in those threads' malloc arenas after they finish: on Node 24, 14–18 MB of
+ * RSS after 10 000-widget pages, 4–7 MB after the bench's load. Hot code is still optimised, by
+ * TurboFan, as on Node 20 and 22. V8 derives a few flags from `--maglev` once, at start-up
  * (TurboFan waits for 10 000 invocations' worth of a function's bytecode beside Maglev, 3 000
  * without), and a flag set at run time does not re-derive them, so `MAGLEV_OFF` sets what
- * `--no-maglev` on the command line would: with `--no-maglev` alone, hot code sat in the baseline
- * tier three times longer and the main thread's CPU per authenticated GET rose ~20 % above
- * Maglev's; with the whole set it fell ~14 % below (medians of five alternating runs each,
- * `bench:cpu -- user`: 314 alone, 259 with Maglev, 222 µs with `--no-maglev` on the command line),
- * and the background threads' share fell by a third (79 -> 47 µs), as they no longer compile hot
- * code twice.
+ * `--no-maglev` on the command line would. Main-thread CPU per authenticated GET (`bench:cpu --
+ * user`, medians of alternating runs): with Maglev 259 µs, `--no-maglev` alone at run time 314
+ * (hot code sat in the baseline tier three times longer), on the command line 222; in a second
+ * series with Maglev 270, `MAGLEV_OFF` at run time 236, on the command line 251. The background
+ * threads' share fell by a third (~75 -> ~50 µs): hot code is compiled once, not twice.
  *
  * An operator who chose a size (`--max-semi-space-size`, `--semi-space-growth-factor`,
  * `--heap-growing-percent`, on the command line or in NODE_OPTIONS) keeps it: that cap is then
