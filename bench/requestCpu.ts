@@ -8,11 +8,12 @@
  *   BENCH_DATABASE_URL=postgres://… npm run bench:cpu -- user    # authenticated GET, N=5000
  *   BENCH_DATABASE_URL=postgres://… npm run bench:cpu -- bare    # bench/bareRoute.ts's route
  *
- * PROF=dir adds a --cpu-prof of the server; NODE_FLAGS="--no-maglev …" starts it with those
- * node flags, to compare a runtime setting in alternating runs. `login` runs the storm's two paced probes beside the
- * logins, as `npm run bench` does, and prints the bound its CPU split puts on the storm's
- * logins/s ÷ bcrypt's all-cores rate; `user` and `bare` the main thread's µs/request,
- * whose ratio bounds the authenticated GET's req/s ÷ the bare route's when one thread serves.
+ * PROF=dir adds a --cpu-prof of the server; NODE_FLAGS="--maglev …" starts it with those node
+ * flags, to compare a runtime setting in alternating runs. `login` runs the storm's two paced
+ * probes beside the logins, as `npm run bench` does, and prints the bound its CPU split puts on
+ * the storm's logins/s ÷ bcrypt's all-cores rate; `user` and `bare` the main thread's
+ * µs/request, whose ratio bounds the authenticated GET's req/s ÷ the bare route's when one
+ * thread serves.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
