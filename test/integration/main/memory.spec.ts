@@ -100,7 +100,11 @@ const HOT = (importMemory: boolean) => `
   console.log(total);
 `;
 
-/** Each hot function's optimising tiers, in order: `looping:MAGLEV`, `called:TURBOFAN`, … */
+/**
+ * Which hot function each optimising tier compiled: `looping:MAGLEV`, `called:TURBOFAN`, … once
+ * each, sorted (how many times, and in what order, moves with the machine's load: a concurrent job
+ * still running when the loop asks for on-stack replacement makes a second one).
+ */
 async function optimisingTiers(importMemory: boolean, nodeFlags: string[] = []): Promise<string[]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -119,7 +123,10 @@ async function optimisingTiers(importMemory: boolean, nodeFlags: string[] = []):
     /\[compiling method .*<JSFunction (looping|called) .*\(target (\w+)\)/g,
   );
   // V8 13 (Node 24) names TurboFan's JavaScript target TURBOFAN_JS, V8 11 (Node 20) TURBOFAN.
-  return [...compiled].map(([, name, tier]) => `${name}:${(tier ?? '').replace(/_JS$/, '')}`);
+  const tiers = [...compiled].map(
+    ([, name, tier]) => `${name}:${(tier ?? '').replace(/_JS$/, '')}`,
+  );
+  return [...new Set(tiers)].sort();
 }
 
 /** The flags `--no-maglev` on this Node's command line changes (none where Maglev is off). */
