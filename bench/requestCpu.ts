@@ -75,8 +75,7 @@ const port = 20000 + Math.floor(Math.random() * 20000);
 const barePort = port + 1;
 const profile = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
 const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
-// Only `bare` needs the bare route: the others measure the production start as it is (the preload
-// runs before cli.ts, so before memory.ts has set V8's flags).
+// Only `bare` needs the bare route: the others measure the production start as it is.
 const bareRoutePreload = SCENARIO === 'bare' ? ['--import', build.bareRoute] : [];
 const child = spawn(
   process.execPath,
