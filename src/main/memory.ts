@@ -48,9 +48,14 @@ const SEMI_SPACE_FLAGS = /--(max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-
 const OLD_SPACE_FLAGS = /--heap[-_]growing[-_]percent/;
 const MAGLEV_FLAGS = /--(no[-_])?maglev/;
 
+/** Whether the operator set a flag `pattern` matches, on the command line or in NODE_OPTIONS. */
+function operatorChose(pattern: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return pattern.test([...execArgv, nodeOptions].join(' '));
+}
+
 /** Whether the cap applies, given the process's node flags. */
 export function capsYoungGeneration(execArgv: readonly string[], nodeOptions = ''): boolean {
-  return !SEMI_SPACE_FLAGS.test([...execArgv, nodeOptions].join(' '));
+  return !operatorChose(SEMI_SPACE_FLAGS, execArgv, nodeOptions);
 }
 
 export const youngGenerationCapped = capsYoungGeneration(
@@ -61,7 +66,7 @@ if (youngGenerationCapped) setFlagsFromString('--semi-space-growth-factor=1');
 
 /** Whether the old generation's growth is capped, given the process's node flags. */
 export function capsOldGenerationGrowth(execArgv: readonly string[], nodeOptions = ''): boolean {
-  return !OLD_SPACE_FLAGS.test([...execArgv, nodeOptions].join(' '));
+  return !operatorChose(OLD_SPACE_FLAGS, execArgv, nodeOptions);
 }
 
 if (capsOldGenerationGrowth(process.execArgv, process.env.NODE_OPTIONS)) {
@@ -89,7 +94,7 @@ export function maglevOffFlags(
   execArgv: readonly string[],
   nodeOptions = '',
 ): readonly string[] | null {
-  if (MAGLEV_FLAGS.test([...execArgv, nodeOptions].join(' '))) return null;
+  if (operatorChose(MAGLEV_FLAGS, execArgv, nodeOptions)) return null;
   return MAGLEV_OFF[v8Version.split('.')[0] ?? ''] ?? null;
 }
 
